@@ -1,0 +1,12 @@
+namespace SmsBridge.AppHost.Hosting;
+
+public enum ResourceState
+{
+    NotStarted,
+    Starting,
+    Running,
+    Healthy,
+    Unhealthy,
+    Exited,
+    Stopped,
+}
