@@ -1,0 +1,34 @@
+using System.Text.Json;
+using SmsBridge.AppHost.Hosting;
+using SmsBridge.Tests.Infrastructure;
+
+namespace SmsBridge.Tests.Foundation;
+
+public sealed class RedisOutageTests
+{
+    [Fact]
+    public async Task Receiver_health_degrades_while_Redis_is_down_and_recovers_when_it_is_back()
+    {
+        await using var app = DistributedApplicationTestingBuilder.Create().Build();
+        await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        using var receiver = app.CreateHttpClient("receiver");
+
+        await app.GetResource<RedisResource>("cache").KillAsync();
+
+        await Eventually.TrueAsync(async () => await HealthAsync(receiver) is ("degraded" or "unhealthy", "degraded" or "unhealthy"),
+            TimeSpan.FromSeconds(30), "receiver /health reports Redis down");
+
+        await app.RestartResourceAsync("cache");
+
+        await Eventually.TrueAsync(async () => await HealthAsync(receiver) is ("healthy", "healthy"),
+            TimeSpan.FromSeconds(30), "receiver /health recovers with Redis");
+    }
+
+    private static async Task<(string? Status, string? Redis)> HealthAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (body.RootElement.GetProperty("status").GetString(),
+            body.RootElement.GetProperty("checks").GetProperty("redis").GetString());
+    }
+}
