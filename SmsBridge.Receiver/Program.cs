@@ -1,7 +1,7 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("smsbridge");
+builder.AddSmsBridgeData();
 builder.AddRedisClient("cache");
 
 var app = builder.Build();

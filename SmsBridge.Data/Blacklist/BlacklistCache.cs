@@ -1,0 +1,34 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using SmsBridge.Data.Notifications;
+
+namespace SmsBridge.Data.Blacklist;
+
+/// <summary>The blacklist in memory; PostgreSQL is authoritative and every change reloads it (LISTEN/NOTIFY).</summary>
+public sealed class BlacklistCache : IHostedService
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private volatile FrozenSet<string> _mobiles = FrozenSet<string>.Empty;
+
+    public BlacklistCache(NpgsqlDataSource dataSource, DatabaseNotifications notifications)
+    {
+        _dataSource = dataSource;
+        notifications.Subscribe(DatabaseChannels.BlacklistChanged, ReloadAsync);
+    }
+
+    public bool Contains(string mobile) => _mobiles.Contains(mobile);
+
+    public Task StartAsync(CancellationToken cancellationToken) => ReloadAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        var mobiles = new List<string>();
+        await using var command = _dataSource.CreateCommand("SELECT mobile_number FROM blacklist");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) mobiles.Add(reader.GetString(0));
+        _mobiles = mobiles.ToFrozenSet(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SmsBridge.Data.Blacklist;
+using SmsBridge.Data.Notifications;
+using SmsBridge.Data.Schema;
+using SmsBridge.Data.Settings;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class DataExtensions
+{
+    /// <summary>
+    /// PostgreSQL as the app role, migrations first when this service holds the owner's connection
+    /// (<c>ConnectionStrings:smsbridge-migrations</c>), then the settings and blacklist caches that follow the tables.
+    /// </summary>
+    public static IHostApplicationBuilder AddSmsBridgeData(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDataSource("smsbridge");
+        if (builder.Configuration.GetConnectionString("smsbridge-migrations") is { } owner)
+        {
+            builder.Services.AddSingleton(sp => new DatabaseMigrator(owner, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
+            builder.Services.AddHostedService<MigrationHostedService>();
+        }
+
+        builder.Services.AddSingleton<DatabaseNotifications>();
+        builder.Services.AddSingleton<SettingsStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SettingsStore>());
+        builder.Services.AddSingleton<BlacklistCache>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BlacklistCache>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseNotifications>());
+        return builder;
+    }
+}
