@@ -23,15 +23,29 @@ public static class AppGraph
             .WithEnvironment("Secrets__HashKey", builder.AddParameter("hash-key", SecretStore.Key))
             .WithExternalHttpEndpoints();
 
-        builder.AddProject("admin", "SmsBridge.Admin")
+        var admin = builder.AddProject("admin", "SmsBridge.Admin")
             .WithReference(database).WithReference(cache).WithReference(receiver)
             .WaitFor(receiver)
+            .WithDataDirectory("Admin__DataDirectory", "admin")
             .WithEnvironment("Secrets__AdminPassword", builder.AddParameter("admin-password").WithFirstRunNotice("Admin login: admin / {0}"));
 
         builder.AddProject("backup", "SmsBridge.Backup")
             .WithReference(database).WithReference(backupReader).WithReference(cache)
             .WaitFor(receiver)
-            .WithEnvironment("Secrets__BackupEncryptionKey", builder.AddParameter("backup-encryption-key", SecretStore.Key));
+            .WithEnvironment("Secrets__BackupEncryptionKey", builder.AddParameter("backup-encryption-key", SecretStore.Key))
+            .WithDataDirectory("Backup__Directory", "backups");
+
+        // The fixed internal endpoints the admin service may open a time-boxed forwarder to.
+        admin.WithEnvironment("Monitoring__Endpoints__metrics", () => $"127.0.0.1:{receiver.Resource.ManagementPort}");
+        if (builder.Resources.OfType<PostgresServerResource>().SingleOrDefault() is { } postgres)
+        {
+            admin.WithEnvironment("Monitoring__Endpoints__postgres", () => $"127.0.0.1:{postgres.Port}");
+        }
+
+        if (cache.Resource is RedisResource redis)
+        {
+            admin.WithEnvironment("Monitoring__Endpoints__redis", () => $"127.0.0.1:{redis.Port}");
+        }
     }
 
     /// <summary>

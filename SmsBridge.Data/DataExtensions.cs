@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SmsBridge.Data.Audit;
 using SmsBridge.Data.Blacklist;
 using SmsBridge.Data.Notifications;
 using SmsBridge.Data.Schema;
@@ -29,6 +30,8 @@ public static class DataExtensions
         builder.Services.AddSingleton<BlacklistCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BlacklistCache>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseNotifications>());
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditLog>());
         return builder;
     }
 }

@@ -27,6 +27,9 @@ public sealed class ProjectResource(string name, string projectFolder) : Process
     /// <summary>Environment entries, some resolved only at start (connection strings, parameters).</summary>
     public Dictionary<string, Func<string?>> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Writable folders under the data folder, by the environment variable that names them.</summary>
+    public Dictionary<string, string> DataDirectories { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The last <c>/health</c> body, for error messages and the dashboard.</summary>
     public string? LastHealth { get; private set; }
 
@@ -69,6 +72,12 @@ public sealed class ProjectResource(string name, string projectFolder) : Process
             environment["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
             environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
             environment["OTEL_TRACES_SAMPLER"] = "always_on";
+        }
+
+        foreach (var (variable, folder) in DataDirectories)
+        {
+            await context.Launcher.PrepareDirectoryAsync(context.DataPath(folder));
+            environment[variable] = context.DataPath(folder);
         }
 
         foreach (var (key, value) in Environment) environment[key] = value();

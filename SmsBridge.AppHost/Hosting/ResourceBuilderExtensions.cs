@@ -42,6 +42,22 @@ public static class ResourceBuilderExtensions
         return project;
     }
 
+    /// <summary>A value known only once the graph runs (a port, another resource's endpoint).</summary>
+    public static IResourceBuilder<ProjectResource> WithEnvironment(this IResourceBuilder<ProjectResource> project, string name,
+        Func<string?> value)
+    {
+        project.Resource.Environment[name] = value;
+        return project;
+    }
+
+    /// <summary>A folder under the AppHost's data folder that the project may write, passed as <paramref name="variable"/>.</summary>
+    public static IResourceBuilder<ProjectResource> WithDataDirectory(this IResourceBuilder<ProjectResource> project, string variable,
+        string folder)
+    {
+        project.Resource.DataDirectories[variable] = folder;
+        return project;
+    }
+
     public static IResourceBuilder<ParameterResource> WithFirstRunNotice(this IResourceBuilder<ParameterResource> parameter, string format)
     {
         parameter.Resource.FirstRunNotice = format;

@@ -7,4 +7,5 @@ public static class DatabaseChannels
     public const string BlacklistChanged = "blacklist_changed";
     public const string OutboxQueued = "outbox_queued";
     public const string RecoveryRequested = "recovery_requested";
+    public const string BackupRequested = "backup_requested";
 }

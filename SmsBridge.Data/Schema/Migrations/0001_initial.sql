@@ -125,3 +125,35 @@ CREATE TRIGGER recovery_requested AFTER INSERT ON recovery_requests
 -- 5 SMS per mobile per hour, +91 and +44, every check on and rejecting.
 INSERT INTO settings_versions (settings, is_active, created_by, change_note, activated_at)
 VALUES ('{}'::jsonb, true, 'system', 'Defaults seeded by the first migration', now());
+
+-- Backup catalogue (written by the backup worker, read by the admin service) and the durable requests
+-- the admin service files for the worker ("run now", verify, restore).
+CREATE TABLE backups (
+    id            text        PRIMARY KEY,
+    kind          text        NOT NULL CHECK (kind IN ('scheduled', 'manual', 'safety')),
+    status        text        NOT NULL CHECK (status IN ('running', 'completed', 'verified', 'failed')),
+    started_at    timestamptz NOT NULL,
+    finished_at   timestamptz,
+    verified_at   timestamptz,
+    size_bytes    bigint,
+    location      text,
+    offsite       text,
+    manifest      jsonb,
+    error         text
+);
+CREATE INDEX backups_started ON backups (started_at);
+
+CREATE TABLE backup_requests (
+    id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind         text        NOT NULL CHECK (kind IN ('backup', 'verify', 'restore')),
+    backup_id    text,
+    requested_by text        NOT NULL,
+    requested_at timestamptz NOT NULL DEFAULT now(),
+    status       text        NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'done', 'failed')),
+    started_at   timestamptz,
+    finished_at  timestamptz,
+    result       jsonb,
+    error        text
+);
+CREATE TRIGGER backup_requested AFTER INSERT ON backup_requests
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_change('backup_requested');
