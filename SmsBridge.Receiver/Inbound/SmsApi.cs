@@ -27,12 +27,10 @@ public static class SmsApi
 
         sms.MapPost("", ReceiveAsync)
             .AddEndpointFilter<GatewayKeyFilter>()
-            .WithName("ReceiveSms").WithSummary("Accept an SMS from a gateway phone (JSON or form).")
-            .Accepts<SmsPayloads.ReceiveRequest>("application/json", "application/x-www-form-urlencoded");
+            .WithName("ReceiveSms").WithSummary("Accept an SMS from a gateway phone (JSON or form).");
 
         sms.MapPost("/android-sms-gateway", ReceiveFromAndroidGatewayAsync)
-            .WithName("ReceiveSmsAndroidGateway").WithSummary("Accept the Android SMS Gateway app's signed sms:received webhook.")
-            .Accepts<SmsPayloads.GatewayWebhook>("application/json");
+            .WithName("ReceiveSmsAndroidGateway").WithSummary("Accept the Android SMS Gateway app's signed sms:received webhook.");
         return app;
     }
 

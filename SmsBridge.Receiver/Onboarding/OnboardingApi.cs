@@ -24,13 +24,11 @@ public static class OnboardingApi
 
         api.MapPost("/onboarding/register", RegisterAsync)
             .WithName("Register").WithSummary("Issue (or return the live) verification code for a mobile number.")
-            .Accepts<RegisterRequest>("application/json")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapPost("/pin-setup", PinSetupAsync)
             .WithName("PinSetup").WithSummary("Accept the user's PIN for a verified mobile and queue the hand-off to the backend.")
-            .Accepts<PinSetupRequest>("application/json")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return app;

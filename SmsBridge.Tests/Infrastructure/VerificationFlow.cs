@@ -20,7 +20,8 @@ public sealed class VerificationFlow : IDisposable
         Backend.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret("backend-api-key"));
         Gateway = app.CreateHttpClient("receiver");
         Gateway.DefaultRequestHeaders.Add("X-Api-Key", Secret("gateway-api-key"));
-        Database = NpgsqlDataSource.Create(app.GetConnectionStringAsync("smsbridge-migrations").Result!);
+        // Few connections: the owner role has a small connection limit, and tests only read.
+        Database = NpgsqlDataSource.Create(app.GetConnectionStringAsync("smsbridge-migrations").Result! + ";Maximum Pool Size=4");
     }
 
     /// <summary>No credentials.</summary>
