@@ -1,4 +1,5 @@
 using SmsBridge.Receiver;
+using SmsBridge.Receiver.Delivery;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -6,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddSmsBridgeData();
 builder.AddRedisClient("cache");
 builder.AddVerification();
+builder.AddDelivery();
 
 var app = builder.Build();
 

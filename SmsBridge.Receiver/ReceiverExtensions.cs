@@ -22,7 +22,6 @@ public static class ReceiverExtensions
         builder.Services.AddSingleton<SmsValidationPipeline>();
         builder.Services.AddSingleton<InboxProcessor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
-        builder.Services.AddSingleton<DeliverySignal>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonBody.Options.PropertyNamingPolicy);
         builder.Services.AddOpenApi();
         return builder;
