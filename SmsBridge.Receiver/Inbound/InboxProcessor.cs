@@ -111,6 +111,7 @@ public sealed class InboxProcessor(
             metrics.ValidationTook(Stopwatch.GetElapsedTime(started));
             metrics.SmsProcessed(outcome.Outcome.Split(':')[0], outcome.FailedCheck);
             activity?.SetTag("smsbridge.outcome", outcome.Outcome);
+            logger.LogInformation("SMS {MessageId} from {Mobile}: {Outcome}", sms.Id, LogRedactor.MaskMobile(sms.Mobile), outcome.Outcome);
             await audit.RecordAsync(new AuditEvent(time.GetUtcNow(), "sms.validated", "receiver", null, LogRedactor.MaskMobile(sms.Mobile),
                 new Dictionary<string, object?> { ["message_id"] = sms.Id, ["outcome"] = outcome.Outcome, ["checks"] = outcome.Checks }),
                 cancellationToken);
