@@ -47,6 +47,7 @@ public sealed class ResiliencePipelineTests : IAsyncLifetime
         await _stub.StartAsync();
 
         var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["services:stub:http:0"] = $"http://127.0.0.1:{_port}";
         builder.AddServiceDefaults();
         builder.Services.AddHttpClient("stub", c => c.BaseAddress = new Uri($"http://127.0.0.1:{_port}"))
             .ConfigureStandardResilience(o =>
@@ -67,6 +68,15 @@ public sealed class ResiliencePipelineTests : IAsyncLifetime
         using var response = await Client.GetAsync(new Uri("/flaky", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(3, _hits["flaky"].Count);
+    }
+
+    [Fact]
+    public async Task Logical_service_names_resolve_from_aspire_style_configuration()
+    {
+        using var client = _client.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        using var response = await client.GetAsync(new Uri("http://stub/discovered"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(_hits["discovered"]);
     }
 
     [Fact]
