@@ -1,7 +1,7 @@
 namespace SmsBridge.AppHost.Publishing;
 
 /// <summary>The facts of the production stack that the manifest does not carry: networks, the pooler, users, limits.</summary>
-internal static class ProductionStack
+public static class ProductionStack
 {
     public const string InternalNetwork = "internal";
     public const string InternalSubnet = "172.30.10.0/24";
