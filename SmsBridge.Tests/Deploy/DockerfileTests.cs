@@ -65,6 +65,6 @@ public sealed partial class DockerfileTests
     [GeneratedRegex(@"^FROM mcr\.microsoft\.com/dotnet/(sdk|aspnet):10\.0\.\d+-noble( AS \w+)?$")]
     private static partial Regex PinnedDotnet();
 
-    [GeneratedRegex(@"deploy/[\w/.-]+\.sh")]
+    [GeneratedRegex(@"(?<![\w/])deploy/[\w/.-]+\.sh")]
     private static partial Regex ScriptPath();
 }

@@ -3,51 +3,13 @@ using System.Globalization;
 namespace SmsBridge.Tests.Deploy;
 
 /// <summary>The generated redis.conf and the ACL entrypoint, run for real as the container runs them.</summary>
-public sealed class RedisHardeningTests : IAsyncLifetime
+public sealed class RedisHardeningTests(ProductionRedis redis) : IClassFixture<ProductionRedis>
 {
-    private const string AppPassword = "RedisAppPassw0rdForTheTestOnly";
-    private const string MonitorPassword = "RedisMonitorPassw0rdForTheTest";
+    private const string AppPassword = ProductionRedis.AppPassword;
+    private const string MonitorPassword = ProductionRedis.MonitorPassword;
+    private readonly string _folder = redis.Folder;
 
-    private readonly int _port = Tool.FreePort();
-    private string _folder = "";
-    private System.Diagnostics.Process? _server;
-
-    public async Task InitializeAsync()
-    {
-        _folder = await Tool.ServiceUserFolderAsync("smsbridge-redis-");
-        Assert.Contains("protected-mode yes", Repo.Read("deploy/redis/redis.conf"), StringComparison.Ordinal);
-        // The generated file, with the places that differ on this machine overridden on the command line.
-        _server = Tool.StartAsServiceUser("/bin/sh", [Repo.PathOf("deploy/redis/entrypoint.sh"),
-            "--port", _port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _folder, "--logfile", "",
-            "--aclfile", Path.Combine(_folder, "users.acl")],
-            new Dictionary<string, string>
-            {
-                ["REDIS_PASSWORD"] = AppPassword,
-                ["REDIS_MONITOR_PASSWORD"] = MonitorPassword,
-                ["REDIS_ACL_DIR"] = _folder,
-                ["REDIS_CONF"] = Repo.PathOf("deploy/redis/redis.conf"),
-            });
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await Cli(AppPassword, null, "PING")).Output.Trim() != "PONG")
-        {
-            Assert.True(DateTime.UtcNow < deadline, "redis did not start");
-            await Task.Delay(100);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null) await Tool.StopAsync(_server);
-        if (_folder.Length > 0) Directory.Delete(_folder, recursive: true);
-    }
-
-    private Task<Tool.Result> Cli(string? password, string? user, params string[] command)
-    {
-        List<string> arguments = ["--no-auth-warning", "-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture)];
-        if (user is not null) arguments.AddRange(["--user", user]);
-        if (password is not null) arguments.AddRange(["--pass", password]);
-        return Tool.RunAsync("redis-cli", [.. arguments, .. command], timeout: TimeSpan.FromSeconds(10));
-    }
+    private Task<Tool.Result> Cli(string? password, string? user, params string[] command) => redis.Cli(password, user, command);
 
     [Fact]
     public async Task The_apps_user_works_but_cannot_run_dangerous_commands()

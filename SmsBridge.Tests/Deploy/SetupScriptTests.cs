@@ -75,7 +75,7 @@ public sealed class SetupScriptTests : IDisposable
         Assert.Equal("observability", second["COMPOSE_PROFILES"]);
         Assert.Equal("http://dashboard:18889", second["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(EnvFile));
-        Assert.Empty(Directory.GetFiles(_folder, ".env.*"));
+        Assert.Equal([EnvFile], Directory.GetFiles(_folder)); // no temporary file left behind
     }
 
     [Fact]

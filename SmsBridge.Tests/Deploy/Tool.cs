@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace SmsBridge.Tests.Deploy;
 
 /// <summary>Runs a real command line tool with a time limit and returns what it said.</summary>
-internal static class Tool
+public static class Tool
 {
     public const string ServiceUser = "smsbridge";
 
