@@ -33,6 +33,19 @@ public sealed class ProductionPostgres : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Folder = await Tool.ServiceUserFolderAsync("smsbridge-cis-");
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // xunit does not dispose a fixture whose start failed
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         var passwordFile = Path.Combine(Folder, "initdb.pw");
         await File.WriteAllTextAsync(passwordFile, SuperuserPassword);
         await ChownAsync(passwordFile);

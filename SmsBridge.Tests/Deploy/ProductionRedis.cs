@@ -16,6 +16,19 @@ public sealed class ProductionRedis : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Folder = await Tool.ServiceUserFolderAsync("smsbridge-redis-");
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // xunit does not dispose a fixture whose start failed
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
         // The generated file, pointed at this machine: a loopback port and temporary folders.
         var config = Repo.Read("deploy/redis/redis.conf");
         Assert.Contains("protected-mode yes", config, StringComparison.Ordinal);
