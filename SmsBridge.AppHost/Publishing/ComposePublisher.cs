@@ -37,6 +37,10 @@ public static class ComposePublisher
             ("docker-compose.receiver-port.yml", YamlWriter.Write(stack.ReceiverPortOverride(),
                 GeneratedBy + "\nOpt-in: publish the receiver's port 8080 on a LAN address for gateways that cannot use HTTPS.\n" +
                 "docker-compose -f docker-compose.yml -f docker-compose.receiver-port.yml up -d")),
+            ("docker-compose.monitoring-ports.yml", YamlWriter.Write(stack.MonitoringPortsOverride(),
+                GeneratedBy + "\nOpt-in: publish the admin service's on-demand monitoring forwarders (POST /admin/monitoring/open-port)\n" +
+                "on one host address; nothing listens on them until a port is opened, and each closes itself at expiry.\n" +
+                "docker-compose -f docker-compose.yml -f docker-compose.monitoring-ports.yml up -d")),
             (".env.example", stack.EnvironmentExample()),
             ("nginx/nginx.conf", Template("nginx.conf", new()
             {
@@ -155,6 +159,20 @@ public static class ComposePublisher
             },
         };
 
+        public Map MonitoringPortsOverride() => new()
+        {
+            ["services"] = new Map
+            {
+                ["admin"] = new Map
+                {
+                    ["ports"] = new List<object>
+                    {
+                        "${MONITORING_BIND:?set MONITORING_BIND to the address the laptop reaches}:${MONITORING_PORTS:-19000-19009}:${MONITORING_PORTS:-19000-19009}",
+                    },
+                },
+            },
+        };
+
         private static Map Subnet(string subnet) => new() { ["config"] = new List<object> { new Map { ["subnet"] = subnet } } };
 
         private Map Postgres(JsonProperty container)
@@ -255,11 +273,9 @@ public static class ComposePublisher
             }
 
             service["volumes"] = volumes;
-            var external = spec.GetProperty("bindings").EnumerateObject().Any(b => b.Value.TryGetProperty("external", out var e) && e.GetBoolean());
-            var reachedByProxy = external || name == "admin";
-            service["networks"] = reachedByProxy || name == "backup"
-                ? new List<object> { InternalNetwork, EdgeNetwork } // edge: reached by the proxy, and outbound (webhooks, off-site copies)
-                : new List<object> { InternalNetwork };
+            // Internal for the data stores; edge because each is reached by the proxy (receiver, admin) or needs a way
+            // out (webhooks to the backend, off-site backup copies), and published ports need a non-internal network.
+            service["networks"] = new List<object> { InternalNetwork, EdgeNetwork };
             service["depends_on"] = DependsOn(dependencies);
             service["healthcheck"] = Healthcheck("CMD", "bash", "-c", HttpProbe(ManifestPublisher.HttpTargetPort, "/health"));
             service["stop_grace_period"] = "40s";
@@ -305,7 +321,7 @@ public static class ComposePublisher
 
         private static Map Hardened(string name, string image, string user, List<object> tmpfs)
         {
-            var (memory, cpus) = Limits[name];
+            var (memory, cpus) = Limits.TryGetValue(name, out var limit) ? limit : DefaultLimits;
             return new Map
             {
                 ["image"] = image,
@@ -408,6 +424,10 @@ public static class ComposePublisher
                 SMSBRIDGE_ACME_WEBROOT=/var/www/certbot
                 # Only with docker-compose.receiver-port.yml: the LAN address the receiver's 8080 is published on.
                 RECEIVER_LAN_BIND=
+                # Only with docker-compose.monitoring-ports.yml: the address and port range of the admin's monitoring forwarders
+                # (the external ports configured in the admin service must fall inside the range).
+                MONITORING_BIND=
+                MONITORING_PORTS=19000-19009
 
                 """);
             return text.ToString();

@@ -51,6 +51,8 @@ public static class ProductionStack
         [DashboardName] = ("512m", "0.5"),
     };
 
+    public static readonly (string Memory, string Cpus) DefaultLimits = ("512m", "0.5");
+
     /// <summary>The compose variable that carries a parameter: <c>smsbridge-app-password</c> → <c>SMSBRIDGE_APP_PASSWORD</c>.</summary>
     public static string Variable(string parameter) => parameter.Replace('-', '_').ToUpperInvariant();
 }

@@ -13,7 +13,7 @@ public sealed class ComposeTests
     {
         var files = ComposePublisher.Render(Repo.Read("aspire-manifest.json"), Repo.Root, Repo.DeployFolder);
 
-        Assert.Equal(7, files.Count);
+        Assert.Equal(8, files.Count);
         foreach (var (path, content) in files)
         {
             Assert.True(File.Exists(Path.Combine(Repo.DeployFolder, path)), $"deploy/{path} is missing: run the compose publisher");
@@ -36,7 +36,7 @@ public sealed class ComposeTests
             var env = Path.Combine(folder, ".env");
             var setup = await Tool.RunAsync(Repo.PathOf("deploy/setup-production.sh"), ["--env-only", "--env-file", env, "--domain", "sms.example.org"]);
             Assert.True(setup.ExitCode == 0, setup.All);
-            await File.AppendAllTextAsync(env, "RECEIVER_LAN_BIND=192.168.1.20\n");
+            await File.AppendAllTextAsync(env, "RECEIVER_LAN_BIND=192.168.1.20\nMONITORING_BIND=192.168.1.20\n");
 
             var configured = await Tool.RunAsync("docker-compose",
                 ["--env-file", env, "-f", "deploy/docker-compose.yml", "-f", "deploy/docker-compose.receiver-port.yml", "config"]);
@@ -45,6 +45,13 @@ public sealed class ComposeTests
             Assert.DoesNotContain("is not set", configured.Error, StringComparison.Ordinal);
             var resolved = Yaml.Load(configured.Output).Map("services");
             Assert.Equal(["192.168.1.20:8080:8080/tcp"], resolved.Map("receiver").List("ports"));
+
+            var monitoring = await Tool.RunAsync("docker-compose",
+                ["--env-file", env, "-f", "deploy/docker-compose.yml", "-f", "deploy/docker-compose.monitoring-ports.yml", "config"]);
+            Assert.True(monitoring.ExitCode == 0, monitoring.All);
+            var adminPorts = Yaml.Load(monitoring.Output).Map("services").Map("admin").List("ports");
+            Assert.Equal(10, adminPorts.Count);
+            Assert.All(adminPorts, p => Assert.StartsWith("192.168.1.20:190", (string)p, StringComparison.Ordinal));
             var app = (string)resolved.Map("receiver").Map("environment")["ConnectionStrings__smsbridge"];
             Assert.StartsWith("Host=pgbouncer;Port=6432;Username=smsbridge_app;Password=", app, StringComparison.Ordinal);
             Assert.DoesNotContain("${", app, StringComparison.Ordinal);

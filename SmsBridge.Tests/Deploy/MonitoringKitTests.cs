@@ -22,7 +22,7 @@ public sealed class MonitoringKitTests
             var config = Yaml.Load(await File.ReadAllTextAsync(rendered));
             var jobs = config.List("scrape_configs").Select(j => j.Text("job_name")).ToList();
             Assert.Equal(["smsbridge", "postgres", "redis", "node", "prometheus"], jobs);
-            Assert.Contains("sms.example.org:19464", await File.ReadAllTextAsync(rendered), StringComparison.Ordinal);
+            Assert.Contains("sms.example.org:19001", await File.ReadAllTextAsync(rendered), StringComparison.Ordinal);
         }
         finally
         {
