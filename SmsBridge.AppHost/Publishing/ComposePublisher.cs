@@ -202,10 +202,10 @@ public static class ComposePublisher
             var service = Hardened(PoolerName, "smsbridge/pgbouncer:${SMSBRIDGE_VERSION:-latest}", PoolerUser,
                 ["/run/pgbouncer:uid=10002,gid=10002,mode=0700", "/tmp:mode=1777"]);
             service.Insert(1, "build", new Map { ["context"] = "./pgbouncer" });
-            var appPassword = resources.EnumerateObject()
+            var pooled = resources.EnumerateObject()
                 .Select(r => r.Value.TryGetProperty("connectionString", out var cs) ? cs.GetString()! : "")
-                .First(cs => ProductionStack.PooledRoles.Any(role => cs.Contains($"Username={role};", StringComparison.Ordinal)));
-            var login = appPassword.Split(';').ToDictionary(p => p[..p.IndexOf('=', StringComparison.Ordinal)], p => p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+                .First(cs => PooledRoles.Any(role => cs.Contains($"Username={role};", StringComparison.Ordinal)));
+            var login = pooled.Split(';').ToDictionary(p => p[..p.IndexOf('=', StringComparison.Ordinal)], p => p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..]);
             service["environment"] = new Map
             {
                 ["PGBOUNCER_USER"] = login["Username"],

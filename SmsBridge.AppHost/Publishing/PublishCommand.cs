@@ -27,12 +27,29 @@ public static class PublishCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        var configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
-        var publisher = configuration["publisher"];
-        if (args.Contains("--help") || args.Contains("-h") || publisher is null)
+        if (args.Contains("--help") || args.Contains("-h"))
         {
             await output.WriteLineAsync(Help);
-            return publisher is null && !(args.Contains("--help") || args.Contains("-h")) ? 2 : 0;
+            return 0;
+        }
+
+        IConfiguration configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
+        }
+        catch (FormatException ex)
+        {
+            await output.WriteLineAsync($"{ex.Message}\n\n{Help}");
+            return 2;
+        }
+
+        var publisher = configuration["publisher"];
+
+        if (string.IsNullOrEmpty(publisher))
+        {
+            await output.WriteLineAsync("--publisher needs a value: manifest or compose.\n\n" + Help);
+            return 2;
         }
 
         var root = RepositoryRoot.Find();
