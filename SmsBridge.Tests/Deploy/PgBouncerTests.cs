@@ -47,6 +47,25 @@ public sealed class PgBouncerTests(ProductionPostgres postgres) : IClassFixture<
                 Assert.True(reader.GetInt64(1) >= 1);
             }
 
+            // Session pooling keeps a client on one server session: LISTEN through the pooler hears a NOTIFY.
+            await using (var listener = new NpgsqlConnection(app))
+            {
+                await listener.OpenAsync();
+                var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                listener.Notification += (_, e) => heard.TrySetResult(e.Payload);
+                await using (var listen = new NpgsqlCommand("LISTEN smsbridge_pooler_test", listener)) await listen.ExecuteNonQueryAsync();
+                await using (var direct = new NpgsqlConnection(postgres.Connection("smsbridge_app", ProductionPostgres.AppPassword)))
+                {
+                    await direct.OpenAsync();
+                    await using var notify = new NpgsqlCommand("SELECT pg_notify('smsbridge_pooler_test', 'hello')", direct);
+                    await notify.ExecuteNonQueryAsync();
+                }
+
+                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                while (!heard.Task.IsCompleted) await listener.WaitAsync(wait.Token);
+                Assert.Equal("hello", await heard.Task);
+            }
+
             await using var wrong = new NpgsqlConnection(app.Replace(ProductionPostgres.AppPassword, "WrongPassword123456789", StringComparison.Ordinal));
             await Assert.ThrowsAsync<PostgresException>(() => wrong.OpenAsync());
         }

@@ -10,6 +10,8 @@ public sealed class ProductionRedis : IAsyncLifetime
     public const string MonitorPassword = "RedisMonitorPassw0rdForTheTest";
 
     private readonly int _port = Tool.FreePort();
+
+    public int Port => _port;
     public string Folder { get; private set; } = "";
     private System.Diagnostics.Process? _server;
 

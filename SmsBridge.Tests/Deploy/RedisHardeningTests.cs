@@ -26,6 +26,22 @@ public sealed class RedisHardeningTests(ProductionRedis redis) : IClassFixture<P
     }
 
     [Fact]
+    public async Task The_services_redis_client_connects_and_works_under_the_acl()
+    {
+        // The services' own client (StackExchange.Redis 1.2.6, password-only AUTH as "default"), configured as ServiceDefaults does.
+        var options = StackExchange.Redis.ConfigurationOptions.Parse($"127.0.0.1:{redis.Port},password={AppPassword}");
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 5000;
+        using var client = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(options);
+        var database = client.GetDatabase();
+
+        Assert.True(await database.StringSetAsync("smsbridge:client-test", "ok", TimeSpan.FromMinutes(1)));
+        Assert.Equal("ok", (string?)await database.StringGetAsync("smsbridge:client-test"));
+        Assert.Equal(1L, (long)await database.ScriptEvaluateAsync("return redis.call('EXISTS', KEYS[1])", ["smsbridge:client-test"]));
+        Assert.True(client.IsConnected);
+    }
+
+    [Fact]
     public async Task The_monitor_user_reads_info_and_no_key_and_a_stranger_gets_nothing()
     {
         Assert.Contains("aof_enabled:1", (await Cli(MonitorPassword, "monitor", "INFO", "persistence")).Output, StringComparison.Ordinal);
