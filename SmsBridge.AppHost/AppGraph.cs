@@ -36,15 +36,18 @@ public static class AppGraph
             .WithDataDirectory("Backup__Directory", "backups");
 
         // The fixed internal endpoints the admin service may open a time-boxed forwarder to.
-        admin.WithEnvironment("Monitoring__Endpoints__metrics", () => $"127.0.0.1:{receiver.Resource.ManagementPort}");
+        admin.WithEnvironment("Monitoring__Endpoints__metrics", () => $"127.0.0.1:{receiver.Resource.ManagementPort}",
+            "{receiver.bindings.management.host}:{receiver.bindings.management.targetPort}");
         if (builder.Resources.OfType<PostgresServerResource>().SingleOrDefault() is { } postgres)
         {
-            admin.WithEnvironment("Monitoring__Endpoints__postgres", () => $"127.0.0.1:{postgres.Port}");
+            admin.WithEnvironment("Monitoring__Endpoints__postgres", () => $"127.0.0.1:{postgres.Port}",
+                $"{{{postgres.Name}.bindings.tcp.host}}:{{{postgres.Name}.bindings.tcp.targetPort}}");
         }
 
         if (cache.Resource is RedisResource redis)
         {
-            admin.WithEnvironment("Monitoring__Endpoints__redis", () => $"127.0.0.1:{redis.Port}");
+            admin.WithEnvironment("Monitoring__Endpoints__redis", () => $"127.0.0.1:{redis.Port}",
+                $"{{{redis.Name}.bindings.tcp.host}}:{{{redis.Name}.bindings.tcp.targetPort}}");
         }
     }
 

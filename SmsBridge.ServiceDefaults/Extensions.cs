@@ -13,6 +13,7 @@ public static partial class Extensions
 {
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.ValidateProductionSecrets();
         builder.Services.AddSingleton(ServiceIdentity.From(builder));
         builder.Services.AddSingleton(TimeProvider.System);
 

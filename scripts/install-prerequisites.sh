@@ -4,7 +4,7 @@
 # Idempotent and quick when everything is already there. Needs root (or sudo).
 set -euo pipefail
 
-packages=(postgresql postgresql-contrib postgresql-client redis-server redis-tools prometheus nginx-light
+packages=(postgresql postgresql-contrib postgresql-client redis-server redis-tools prometheus prometheus-alertmanager nginx-light openssl
           docker-compose pgbouncer chromium fonts-dejavu-core procps)
 
 missing=()

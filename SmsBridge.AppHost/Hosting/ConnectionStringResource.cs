@@ -8,6 +8,9 @@ public sealed class ConnectionStringResource(string name, Func<string> value) : 
 {
     public string ConnectionString => value();
 
+    /// <summary>Set when this is another role's view of a database we run (not an external server).</summary>
+    public DatabaseLogin? Login { get; init; }
+
     public override Task StartAsync(AppHostContext context, CancellationToken cancellationToken)
     {
         StartedAt = DateTimeOffset.UtcNow;

@@ -60,7 +60,7 @@ public sealed class DistributedApplicationBuilder
     /// <summary>A secret parameter: <c>Parameters:{name}</c> from configuration, else the secrets file, else generated.</summary>
     public IResourceBuilder<ParameterResource> AddParameter(string name, Func<string>? generate = null)
     {
-        var parameter = new ParameterResource(name, generate ?? (() => SecretStore.Password()));
+        var parameter = new ParameterResource(name, generate ?? (() => SecretStore.Password())) { IsPassword = generate is null };
         parameter.Resolve(Configuration[$"Parameters:{name}"], Secrets);
         return AddResource(parameter);
     }

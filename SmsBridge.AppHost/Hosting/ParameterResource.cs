@@ -10,6 +10,9 @@ public sealed class ParameterResource(string name, Func<string> generate, bool s
 
     public bool Secret { get; } = secret;
 
+    /// <summary>True when the value is a plain password (the manifest may let the deployer generate it); false for formatted keys.</summary>
+    public bool IsPassword { get; init; }
+
     /// <summary>True when this run generated the value (the first run): the only time the admin login is shown.</summary>
     public bool WasGenerated { get; private set; }
 

@@ -16,14 +16,21 @@ public sealed class PostgresDatabaseResource(string name, string databaseName, P
 
     public PostgresServerResource Server { get; } = server;
 
-    public string ConnectionString => ConnectionFor("smsbridge_app", appPassword);
+    /// <summary>The three logins, so that the manifest can describe each connection string without its value.</summary>
+    public DatabaseLogin App => new(this, "smsbridge_app", appPassword);
 
-    public string OwnerConnectionString => ConnectionFor("smsbridge_owner", ownerPassword);
+    public DatabaseLogin Owner => new(this, "smsbridge_owner", ownerPassword);
 
-    public string BackupConnectionString => ConnectionFor("smsbridge_backup", backupPassword);
+    public DatabaseLogin Backup => new(this, "smsbridge_backup", backupPassword);
 
-    private string ConnectionFor(string role, ParameterResource password) =>
-        $"Host=127.0.0.1;Port={Server.Port};Username={role};Password={password.Value};Database={DatabaseName}";
+    public string ConnectionString => ConnectionFor(App);
+
+    public string OwnerConnectionString => ConnectionFor(Owner);
+
+    public string BackupConnectionString => ConnectionFor(Backup);
+
+    private string ConnectionFor(DatabaseLogin login) =>
+        $"Host=127.0.0.1;Port={Server.Port};Username={login.Role};Password={login.Password.Value};Database={DatabaseName}";
 
     public override async Task StartAsync(AppHostContext context, CancellationToken cancellationToken)
     {
@@ -73,3 +80,6 @@ public sealed class PostgresDatabaseResource(string name, string databaseName, P
         return reader.ReadToEnd();
     }
 }
+
+/// <summary>One role's way into a database: what a connection string is made of.</summary>
+public sealed record DatabaseLogin(PostgresDatabaseResource Database, string Role, ParameterResource Password);

@@ -27,6 +27,9 @@ public sealed class ProjectResource(string name, string projectFolder) : Process
     /// <summary>Environment entries, some resolved only at start (connection strings, parameters).</summary>
     public Dictionary<string, Func<string?>> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The same environment as the manifest writes it: Aspire expressions instead of values.</summary>
+    public Dictionary<string, string> ManifestEnvironment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Writable folders under the data folder, by the environment variable that names them.</summary>
     public Dictionary<string, string> DataDirectories { get; } = new(StringComparer.Ordinal);
 

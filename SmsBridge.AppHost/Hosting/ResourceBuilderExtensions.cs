@@ -15,6 +15,7 @@ public static class ResourceBuilderExtensions
         IResourceBuilder<IResourceWithConnectionString> source)
     {
         project.Resource.Environment[$"ConnectionStrings__{source.Resource.Name}"] = () => source.Resource.ConnectionString;
+        project.Resource.ManifestEnvironment[$"ConnectionStrings__{source.Resource.Name}"] = $"{{{source.Resource.Name}.connectionString}}";
         return project;
     }
 
@@ -25,6 +26,9 @@ public static class ResourceBuilderExtensions
         project.Resource.Environment[$"services__{service.Resource.Name}__http__0"] = () => service.Resource.HttpEndpoint.ToString().TrimEnd('/');
         project.Resource.Environment[$"services__{service.Resource.Name}__management__0"] =
             () => service.Resource.ManagementEndpoint.ToString().TrimEnd('/');
+        project.Resource.ManifestEnvironment[$"services__{service.Resource.Name}__http__0"] = $"{{{service.Resource.Name}.bindings.http.url}}";
+        project.Resource.ManifestEnvironment[$"services__{service.Resource.Name}__management__0"] =
+            $"{{{service.Resource.Name}.bindings.management.url}}";
         return project;
     }
 
@@ -33,20 +37,26 @@ public static class ResourceBuilderExtensions
         IResourceBuilder<ParameterResource> parameter)
     {
         project.Resource.Environment[name] = () => parameter.Resource.Value;
+        project.Resource.ManifestEnvironment[name] = $"{{{parameter.Resource.Name}.value}}";
         return project;
     }
 
     public static IResourceBuilder<ProjectResource> WithEnvironment(this IResourceBuilder<ProjectResource> project, string name, string? value)
     {
         project.Resource.Environment[name] = () => value;
+        if (value is not null) project.Resource.ManifestEnvironment[name] = value;
         return project;
     }
 
-    /// <summary>A value known only once the graph runs (a port, another resource's endpoint).</summary>
+    /// <summary>
+    /// A value known only once the graph runs (a port, another resource's endpoint); <paramref name="manifestExpression"/>
+    /// says the same in the manifest's terms (e.g. <c>{cache.bindings.tcp.host}:{cache.bindings.tcp.targetPort}</c>), else it is run-mode only.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithEnvironment(this IResourceBuilder<ProjectResource> project, string name,
-        Func<string?> value)
+        Func<string?> value, string? manifestExpression = null)
     {
         project.Resource.Environment[name] = value;
+        if (manifestExpression is not null) project.Resource.ManifestEnvironment[name] = manifestExpression;
         return project;
     }
 
@@ -86,16 +96,16 @@ public static class ResourceBuilderExtensions
 
     /// <summary><c>{name}-migrations</c>: the owner role's connection string, for whoever applies the schema.</summary>
     public static IResourceBuilder<ConnectionStringResource> AsOwner(this IResourceBuilder<PostgresDatabaseResource> database) =>
-        database.Derived("migrations", () => database.Resource.OwnerConnectionString);
+        database.Derived("migrations", database.Resource.Owner, () => database.Resource.OwnerConnectionString);
 
     /// <summary><c>{name}-backup</c>: the read-only backup role's connection string.</summary>
     public static IResourceBuilder<ConnectionStringResource> AsBackupReader(this IResourceBuilder<PostgresDatabaseResource> database) =>
-        database.Derived("backup", () => database.Resource.BackupConnectionString);
+        database.Derived("backup", database.Resource.Backup, () => database.Resource.BackupConnectionString);
 
     private static IResourceBuilder<ConnectionStringResource> Derived(this IResourceBuilder<PostgresDatabaseResource> database, string suffix,
-        Func<string> value)
+        DatabaseLogin login, Func<string> value)
     {
-        var resource = new ConnectionStringResource($"{database.Resource.Name}-{suffix}", value);
+        var resource = new ConnectionStringResource($"{database.Resource.Name}-{suffix}", value) { Login = login };
         resource.WaitsFor.Add(database.Resource);
         return database.ApplicationBuilder.AddResource(resource);
     }

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SmsBridge.Tests.Deploy;
+
+/// <summary>Redis 7 started by deploy/redis/entrypoint.sh with the generated redis.conf, as the container starts it.</summary>
+public sealed class ProductionRedis : IAsyncLifetime
+{
+    public const string AppPassword = "RedisAppPassw0rdForTheTestOnly";
+    public const string MonitorPassword = "RedisMonitorPassw0rdForTheTest";
+
+    private readonly int _port = Tool.FreePort();
+
+    public int Port => _port;
+    public string Folder { get; private set; } = "";
+    private System.Diagnostics.Process? _server;
+
+    public async Task InitializeAsync()
+    {
+        Folder = await Tool.ServiceUserFolderAsync("smsbridge-redis-");
+        try
+        {
+            await StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // xunit does not dispose a fixture whose start failed
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        // The generated file, pointed at this machine: a loopback port and temporary folders.
+        var config = Repo.Read("deploy/redis/redis.conf");
+        Assert.Contains("protected-mode yes", config, StringComparison.Ordinal);
+        Assert.Contains("appendonly yes", config, StringComparison.Ordinal);
+        config = Regex.Replace(config, @"(?m)^port .*$", "port " + _port.ToString(CultureInfo.InvariantCulture));
+        config = Regex.Replace(config, @"(?m)^bind .*$", "bind 127.0.0.1");
+        config = Regex.Replace(config, @"(?m)^dir .*$", "dir " + Folder);
+        config = Regex.Replace(config, @"(?m)^aclfile .*$", $"aclfile {Folder}/users.acl");
+        config = Regex.Replace(config, @"(?m)^logfile .*$", "logfile \"\"");
+        var configPath = Path.Combine(Folder, "redis.conf");
+        await File.WriteAllTextAsync(configPath, config);
+        await ProductionPostgres.ChownAsync(configPath);
+        _server = Tool.StartAsServiceUser("/bin/sh", [Repo.PathOf("deploy/redis/entrypoint.sh")],
+            new Dictionary<string, string>
+            {
+                ["REDIS_PASSWORD"] = AppPassword,
+                ["REDIS_MONITOR_PASSWORD"] = MonitorPassword,
+                ["REDIS_ACL_DIR"] = Folder,
+                ["REDIS_CONF"] = configPath,
+            });
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await Cli(AppPassword, null, "PING")).Output.Trim() != "PONG")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "redis did not start");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null) await Tool.StopAsync(_server);
+        if (Folder.Length > 0) Directory.Delete(Folder, recursive: true);
+    }
+
+    public Task<Tool.Result> Cli(string? password, string? user, params string[] command)
+    {
+        List<string> arguments = ["--no-auth-warning", "-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture)];
+        if (user is not null) arguments.AddRange(["--user", user]);
+        if (password is not null) arguments.AddRange(["--pass", password]);
+        return Tool.RunAsync("redis-cli", [.. arguments, .. command], timeout: TimeSpan.FromSeconds(10));
+    }
+}

@@ -1,0 +1,23 @@
+namespace SmsBridge.Tests.Deploy;
+
+/// <summary>Paths in the repository checkout the tests run from.</summary>
+internal static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string DeployFolder => Path.Combine(Root, "deploy");
+
+    public static string PathOf(string relative) => Path.Combine(Root, relative);
+
+    public static string Read(string relative) => File.ReadAllText(PathOf(relative));
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SmsBridge.sln"))) return directory.FullName;
+        }
+
+        throw new InvalidOperationException("SmsBridge.sln not found above " + AppContext.BaseDirectory);
+    }
+}

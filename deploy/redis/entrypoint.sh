@@ -1,0 +1,23 @@
+#!/bin/sh
+# Writes Redis's ACL file from the environment into a private tmpfs, then runs Redis with deploy/redis/redis.conf.
+#   default: the services' user (StackExchange.Redis authenticates with a password only). All keys and channels,
+#            every command except the dangerous ones (FLUSHALL, KEYS, CONFIG, DEBUG, SHUTDOWN, MONITOR, ACL, ...);
+#            INFO stays, the client reads the server's version and role from it.
+#   monitor: redis_exporter's user: INFO, PING, CONFIG GET and a few read-only diagnostics, no key access.
+set -eu
+for variable in REDIS_PASSWORD REDIS_MONITOR_PASSWORD; do
+    eval "value=\${$variable:-}"
+    if [ -z "$value" ]; then
+        echo "redis: $variable is empty; run deploy/setup-production.sh" >&2
+        exit 1
+    fi
+    case "$value" in *[[:space:]]*) echo "redis: $variable must not contain white space" >&2; exit 1 ;; esac
+done
+umask 077
+acl_dir="${REDIS_ACL_DIR:-/run/redis}"
+cat > "$acl_dir/users.acl" <<ACL
+user default on >$REDIS_PASSWORD ~* &* +@all -@dangerous +info
+user monitor on >$REDIS_MONITOR_PASSWORD -@all +ping +info +config|get +client|list +slowlog|get +latency|latest +dbsize +select
+ACL
+unset REDIS_PASSWORD REDIS_MONITOR_PASSWORD
+exec redis-server "${REDIS_CONF:-/etc/redis/redis.conf}" "$@"
