@@ -29,7 +29,8 @@ public static class BackupCommandLine
     public static async Task<int> InvokeAsync(string[] args, IReadOnlyDictionary<string, string?>? configuration = null,
         TextWriter? output = null, TextReader? input = null)
     {
-        var context = new CommandContext(configuration, output ?? Console.Out, input ?? (Console.IsInputRedirected ? null : Console.In));
+        // A caller that captures the output (a test, a script host) also decides the input: null means no terminal.
+        var context = new CommandContext(configuration, output ?? Console.Out, input ?? (output is null && !Console.IsInputRedirected ? Console.In : null));
         var root = new RootCommand("SMS Bridge backups: encrypted, verified PostgreSQL + Redis backups and their restore. Without a command the process runs the backup worker service.")
         {
             BackupCommands.Backup(context),

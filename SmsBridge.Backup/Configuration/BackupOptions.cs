@@ -52,6 +52,9 @@ public sealed class BackupOptions
 /// <summary>Grandfather-father-son: the newest verified backup of each of the last N days, ISO weeks and months.</summary>
 public sealed class RetentionOptions
 {
+    /// <summary>The newest N verified backups, whatever their day (0 by default: plain GFS).</summary>
+    public int Last { get; set; }
+
     public int Daily { get; set; } = 7;
     public int Weekly { get; set; } = 4;
     public int Monthly { get; set; } = 3;

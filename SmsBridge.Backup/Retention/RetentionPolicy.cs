@@ -3,17 +3,19 @@ using SmsBridge.Backup.Configuration;
 
 namespace SmsBridge.Backup.Retention;
 
-/// <summary>One backup as retention sees it.</summary>
-public sealed record RetentionCandidate(string Id, DateTimeOffset StartedAt, bool Verified);
+/// <summary>One backup as retention sees it. <paramref name="Verified"/>: true verified, false failed verification, null not verified yet.</summary>
+public sealed record RetentionCandidate(string Id, DateTimeOffset StartedAt, bool? Verified);
 
 /// <summary>Which backups to keep and which to delete, with the reason each one is kept.</summary>
 public sealed record RetentionPlan(IReadOnlyDictionary<string, string> Keep, IReadOnlyList<string> Delete);
 
 /// <summary>
 /// Grandfather-father-son retention as a pure function of (backups, now): among verified backups, the newest
-/// of each of the last <c>Daily</c> UTC days, <c>Weekly</c> ISO weeks and <c>Monthly</c> months that have one.
-/// The newest verified backup is always kept (whatever the settings), and so is anything newer than it (a
-/// backup still being verified). Unverified backups older than it are deleted: they cannot be trusted.
+/// of each of the last <c>Daily</c> UTC days, <c>Weekly</c> ISO weeks and <c>Monthly</c> months that have one
+/// (plus, if configured, the <c>Last</c> newest).
+/// The newest verified backup is always kept (whatever the settings), and so is a backup newer than it that is
+/// still to be verified. Backups that failed verification, and unverified ones older than the newest verified,
+/// are deleted: they cannot be trusted. With no verified backup at all nothing is deleted.
 /// </summary>
 public static class RetentionPolicy
 {
@@ -21,8 +23,9 @@ public static class RetentionPolicy
     {
         var all = backups.OrderByDescending(b => b.StartedAt).ToList();
         var keep = new Dictionary<string, string>(StringComparer.Ordinal);
-        var verified = all.Where(b => b.Verified && b.StartedAt <= now).ToList();
+        var verified = all.Where(b => b.Verified == true && b.StartedAt <= now).ToList();
 
+        foreach (var recent in verified.Take(Math.Max(0, options.Last))) keep.TryAdd(recent.Id, "last");
         KeepNewestPerPeriod(verified, options.Daily, b => b.StartedAt.UtcDateTime.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "daily", keep);
         KeepNewestPerPeriod(verified, options.Weekly, b =>
         {
@@ -34,7 +37,10 @@ public static class RetentionPolicy
         if (verified.FirstOrDefault() is { } newestVerified)
         {
             keep.TryAdd(newestVerified.Id, "newest verified");
-            foreach (var newer in all.Where(b => b.StartedAt > newestVerified.StartedAt)) keep.TryAdd(newer.Id, "newer than the newest verified");
+            foreach (var pending in all.Where(b => b.Verified is null && b.StartedAt > newestVerified.StartedAt))
+            {
+                keep.TryAdd(pending.Id, "not verified yet");
+            }
         }
         else
         {

@@ -12,7 +12,7 @@ public sealed class RetentionService(BackupOptions options, BackupStore store, B
     {
         var now = time.GetUtcNow();
         var stored = store.List();
-        var plan = RetentionPolicy.Plan(stored.Select(b => new RetentionCandidate(b.Id, b.Manifest.StartedAt, b.Verified)), now, options.Retention);
+        var plan = RetentionPolicy.Plan(stored.Select(b => new RetentionCandidate(b.Id, b.Manifest.StartedAt, b.Verification?.Verified)), now, options.Retention);
         foreach (var (id, reason) in plan.Keep.OrderBy(k => k.Key, StringComparer.Ordinal)) progress.Report($"keep   {id}  ({reason})");
         foreach (var id in plan.Delete) progress.Report($"{(dryRun ? "would delete" : "delete")} {id}");
         if (dryRun) return plan;
