@@ -48,7 +48,7 @@ public sealed class RoundTripTests(BackupGraphFixture graph)
 
         // The restore brought back an older catalogue table; it was rebuilt from the folder.
         var catalogued = await BackupTestData.ScalarAsync<long>(graph.AppConnection,
-            "SELECT count(*) FROM backups WHERE id = ANY($1) AND status = 'verified'", taken.Select(t => t.Id).ToArray());
+            "SELECT count(*) FROM backups WHERE id = ANY($1) AND status = 'verified'", (object)taken.Select(t => t.Id).ToArray());
         Assert.Equal(3, catalogued);
     }
 }
