@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SmsBridge.AppHost.Hosting;
 using SmsBridge.Backup.Catalogue;
+using SmsBridge.Backup.Running;
+using StackExchange.Redis;
 
 namespace SmsBridge.Tests.Backups;
 
@@ -33,7 +35,48 @@ public sealed class BackupGraphFixture : IAsyncLifetime
         Cache = (await App.GetConnectionStringAsync("cache"))!;
     }
 
-    public async Task DisposeAsync() => await App.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_shared is not null) await _shared.DisposeAsync();
+        _sharedLock.Dispose();
+        await App.DisposeAsync();
+    }
+
+    private readonly SemaphoreSlim _sharedLock = new(1, 1);
+    private BackupServices? _shared;
+    private SharedBackup? _sharedBackup;
+
+    /// <summary>
+    /// One verified backup (with known Redis keys in it) that tests which only read a backup share, so the
+    /// suite takes fewer backups. Tests that change it work on a copy.
+    /// </summary>
+    public async Task<SharedBackup> SharedBackupAsync()
+    {
+        await _sharedLock.WaitAsync();
+        try
+        {
+            if (_sharedBackup is not null) return _sharedBackup;
+            using (var redis = await ConnectionMultiplexer.ConnectAsync(Cache))
+            {
+                var db = redis.GetDatabase();
+                await db.StringSetAsync("backup-test:string", "value-1");
+                await db.StringSetAsync("backup-test:expiring", "soon", TimeSpan.FromHours(1));
+                await db.HashSetAsync("backup-test:hash", [new HashEntry("a", "1"), new HashEntry("b", "2")]);
+                await db.ListRightPushAsync("backup-test:list", ["x", "y", "z"]);
+            }
+
+            await BackupTestData.SeedAsync(OwnerConnection, "999", 10);
+            _shared = CreateServices();
+            var redisKeys = await RedisContents.ReadAsync(Cache);
+            var backup = await BackupServices.WhenLockFreeAsync(() => _shared.Get<BackupRunner>().RunAsync("manual", ProgressLines.None, CancellationToken.None));
+            Assert.True(backup.Verified, backup.Error);
+            return _sharedBackup = new SharedBackup(_shared, backup, redisKeys);
+        }
+        finally
+        {
+            _sharedLock.Release();
+        }
+    }
 
     /// <summary>The backup services as the worker and CLI compose them, over this graph, with a fresh folder and key.</summary>
     public BackupServices CreateServices(Action<Dictionary<string, string?>>? configure = null)
@@ -54,6 +97,9 @@ public sealed class BackupGraphFixture : IAsyncLifetime
         return new BackupServices(configuration, directory);
     }
 }
+
+/// <summary>The shared backup, the services (folder, key) it was taken with, and the Redis keys it should hold.</summary>
+public sealed record SharedBackup(BackupServices Services, BackupRunResult Backup, SortedDictionary<string, string> RedisKeys);
 
 public sealed class BackupServices : IAsyncDisposable
 {

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using SmsBridge.Backup.Artefacts;
-using SmsBridge.Backup.Running;
 using SmsBridge.Backup.Verification;
 using StackExchange.Redis;
 
@@ -14,19 +13,7 @@ public sealed class RedisSnapshotTests(BackupGraphFixture graph)
     [Fact]
     public async Task The_Redis_snapshot_loads_into_a_fresh_redis_server_with_the_same_keys()
     {
-        using (var source = await ConnectionMultiplexer.ConnectAsync(graph.Cache))
-        {
-            var db = source.GetDatabase();
-            await db.StringSetAsync("backup-test:string", "value-1");
-            await db.StringSetAsync("backup-test:expiring", "soon", TimeSpan.FromHours(1));
-            await db.HashSetAsync("backup-test:hash", [new HashEntry("a", "1"), new HashEntry("b", "2")]);
-            await db.ListRightPushAsync("backup-test:list", ["x", "y", "z"]);
-        }
-
-        var sourceKeys = await KeysAndValuesAsync(graph.Cache);
-        await using var services = graph.CreateServices();
-        var backup = await BackupServices.WhenLockFreeAsync(() => services.Get<BackupRunner>().RunAsync("manual", ProgressLines.None, CancellationToken.None));
-        Assert.True(backup.Verified, backup.Error);
+        var (services, backup, sourceKeys) = await graph.SharedBackupAsync();
         Assert.Equal(sourceKeys.Count, backup.Verification!.RedisKeys);
 
         var store = services.Get<BackupStore>();
@@ -49,12 +36,13 @@ public sealed class RedisSnapshotTests(BackupGraphFixture graph)
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             })!;
-            var restoredKeys = await KeysAndValuesWhenReadyAsync($"127.0.0.1:{port}", server);
+            var restoredKeys = await KeysWhenReadyAsync($"127.0.0.1:{port}", server);
 
             Assert.Equal(sourceKeys, restoredKeys);
             Assert.Equal("value-1", restoredKeys["backup-test:string"]);
             Assert.Equal("a=1,b=2", restoredKeys["backup-test:hash"]);
             Assert.Equal("x,y,z", restoredKeys["backup-test:list"]);
+            Assert.Equal("soon", restoredKeys["backup-test:expiring"]);
         }
         finally
         {
@@ -69,7 +57,7 @@ public sealed class RedisSnapshotTests(BackupGraphFixture graph)
         }
     }
 
-    private static async Task<SortedDictionary<string, string>> KeysAndValuesWhenReadyAsync(string endpoint, Process server)
+    private static async Task<SortedDictionary<string, string>> KeysWhenReadyAsync(string endpoint, Process server)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -77,7 +65,7 @@ public sealed class RedisSnapshotTests(BackupGraphFixture graph)
             if (server.HasExited) Assert.Fail("redis-server refused the snapshot: " + await server.StandardOutput.ReadToEndAsync());
             try
             {
-                return await KeysAndValuesAsync(endpoint);
+                return await RedisContents.ReadAsync(endpoint);
             }
             catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
             {
@@ -86,8 +74,18 @@ public sealed class RedisSnapshotTests(BackupGraphFixture graph)
         }
     }
 
-    /// <summary>Every key with a text rendering of its value (strings, hashes and lists).</summary>
-    private static async Task<SortedDictionary<string, string>> KeysAndValuesAsync(string connectionString)
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>Every key of a Redis server with a text rendering of its value (strings, hashes and lists).</summary>
+public static class RedisContents
+{
+    public static async Task<SortedDictionary<string, string>> ReadAsync(string connectionString)
     {
         var options = ConfigurationOptions.Parse(connectionString);
         options.AllowAdmin = true;
@@ -108,12 +106,5 @@ public sealed class RedisSnapshotTests(BackupGraphFixture graph)
         }
 
         return result;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

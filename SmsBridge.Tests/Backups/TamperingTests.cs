@@ -13,10 +13,7 @@ public sealed class TamperingTests(BackupGraphFixture graph)
     [Fact]
     public async Task A_corrupted_byte_or_a_wrong_key_fails_verification_clearly_and_restores_nothing()
     {
-        await using var services = graph.CreateServices();
-        await BackupTestData.SeedAsync(graph.OwnerConnection, "444", 10);
-        var backup = await BackupServices.WhenLockFreeAsync(() => services.Get<BackupRunner>().RunAsync("manual", ProgressLines.None, CancellationToken.None));
-        Assert.True(backup.Verified, backup.Error);
+        var (services, backup, _) = await graph.SharedBackupAsync();
         await BackupTestData.ExecuteAsync(graph.OwnerConnection, "INSERT INTO blacklist (mobile_number, reason, created_by) VALUES ('+447700999999', 'after', 'test')");
         var before = await BackupTestData.ChecksumsAsync(graph.OwnerConnection);
         var backupsBefore = await CountBackupsAsync();
