@@ -33,6 +33,8 @@ public static class AppGraph
             .WithReference(database).WithReference(backupReader).WithReference(cache)
             .WaitFor(receiver)
             .WithEnvironment("Secrets__BackupEncryptionKey", builder.AddParameter("backup-encryption-key", SecretStore.Key))
+            // The owner's connection, used only to restore (the admin's restore request); dumps use the read-only role.
+            .WithEnvironment("ConnectionStrings__smsbridge-restore", () => migrations.Resource.ConnectionString)
             .WithDataDirectory("Backup__Directory", "backups");
 
         // The fixed internal endpoints the admin service may open a time-boxed forwarder to.

@@ -1,11 +1,18 @@
+using SmsBridge.Backup.CommandLine;
+
+// `smsbridge-backup backup now | list | verify | restore | prune` runs one command; no command runs the worker service.
+if (BackupCommandLine.IsCommand(args)) return await BackupCommandLine.InvokeAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddSmsBridgeData();
 builder.AddRedisClient("cache");
+builder.AddBackupWorker();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,0 +1,39 @@
+using SmsBridge.Backup.Artefacts;
+using SmsBridge.Backup.Tools;
+
+namespace SmsBridge.Backup.Offsite;
+
+/// <summary>
+/// An rclone remote (S3, B2, SFTP, ... as configured in rclone.conf). Artefacts are already encrypted, so the
+/// remote only ever sees ciphertext. The manifest is copied last: a copy without it is incomplete.
+/// </summary>
+public sealed class RcloneOffsite(string rclone, string remote) : IOffsiteTarget
+{
+    private string RemotePath(string id) => $"{remote.TrimEnd('/')}/{id}";
+
+    public string Describe(string id) => "rclone:" + RemotePath(id);
+
+    public async Task CopyAsync(string localFolder, string id, CancellationToken cancellationToken)
+    {
+        await RunAsync(["copy", localFolder, RemotePath(id), "--exclude", BackupStore.ManifestFile], cancellationToken);
+        await RunAsync(["copyto", Path.Combine(localFolder, BackupStore.ManifestFile), $"{RemotePath(id)}/{BackupStore.ManifestFile}"], cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
+    {
+        var (result, output) = await ExternalTool.CaptureAsync(new ToolInvocation(rclone, ["lsf", "--dirs-only", remote]), cancellationToken);
+        if (!result.Succeeded) throw new InvalidOperationException($"rclone lsf {remote} failed: {result.ErrorTail}");
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.TrimEnd('/')).Where(BackupStore.IsValidId)];
+    }
+
+    public Task DeleteAsync(string id, CancellationToken cancellationToken) => BackupStore.IsValidId(id)
+        ? RunAsync(["purge", RemotePath(id)], cancellationToken)
+        : Task.CompletedTask;
+
+    private async Task RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var result = await ExternalTool.RunAsync(new ToolInvocation(rclone, arguments), cancellationToken: cancellationToken);
+        if (!result.Succeeded) throw new InvalidOperationException($"rclone {arguments[0]} failed (exit code {result.ExitCode}): {result.ErrorTail.Trim()}");
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using SmsBridge.Backup.Configuration;
+
+namespace SmsBridge.Backup.Verification;
+
+/// <summary>
+/// A private temporary folder (0700) for a throwaway server, owned by the account that runs it. Folders a
+/// crashed run left behind are found by their prefix; their server is killed and the folder deleted.
+/// </summary>
+public sealed class ScratchFolder : IDisposable
+{
+    public const string Prefix = "smsbridge-scratch-";
+
+    private ScratchFolder(string path, string? owner)
+    {
+        Path = path;
+        Owner = owner;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The account servers in here run as (when this process is root), else null.</summary>
+    public string? Owner { get; }
+
+    public static async Task<ScratchFolder> CreateAsync(BackupOptions options, CancellationToken cancellationToken)
+    {
+        var parent = options.ScratchDirectory ?? System.IO.Path.GetTempPath();
+        // Short names: a Unix socket path must stay under 108 bytes.
+        var path = System.IO.Path.Combine(parent, Prefix + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string? owner = null;
+        if (Environment.UserName == "root")
+        {
+            owner = options.ResolveScratchUser();
+            using var chown = Process.Start(new ProcessStartInfo("chown", [$"{owner}:", path]) { RedirectStandardError = true })!;
+            await chown.WaitForExitAsync(cancellationToken);
+            if (chown.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"chown {owner} {path} failed: {await chown.StandardError.ReadToEndAsync(cancellationToken)}");
+            }
+        }
+
+        return new ScratchFolder(path, owner);
+    }
+
+    /// <summary>Removes folders left by a run that died; only called while holding the backup lock.</summary>
+    public static int RemoveStale(BackupOptions options)
+    {
+        var parent = options.ScratchDirectory ?? System.IO.Path.GetTempPath();
+        if (!Directory.Exists(parent)) return 0;
+        var removed = 0;
+        foreach (var folder in Directory.EnumerateDirectories(parent, Prefix + "*"))
+        {
+            KillServer(System.IO.Path.Combine(folder, "data", "postmaster.pid"), folder);
+            KillServer(System.IO.Path.Combine(folder, "redis.pid"), folder);
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // Still in use; the next run tries again.
+            }
+        }
+
+        return removed;
+    }
+
+    private static void KillServer(string pidFile, string folder)
+    {
+        if (!File.Exists(pidFile)) return;
+        if (!int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)) return;
+        try
+        {
+            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            if (!commandLine.Contains(folder, StringComparison.Ordinal)) return;
+            using var process = Process.GetProcessById(pid);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            // Gone already.
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server still writing its last file; RemoveStale deletes it next time.
+        }
+    }
+}
