@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.AuditTrail;
 using SmsBridge.Admin.Auditing;
@@ -30,8 +31,9 @@ public static class OperationsApi
         return await sms.FindAsync(id, ct) is { } found ? TypedResults.Ok(found) : Failure.NotFound("No SMS with this message_id.").ToProblem();
     }
 
-    private static async Task<Results<Ok<object>, ProblemHttpResult>> SearchAuditAsync(AuditSearch audit, string? eventType, string? actor,
-        DateTimeOffset? from, DateTimeOffset? to, long? beforeId, int? limit, CancellationToken ct)
+    private static async Task<Results<Ok<object>, ProblemHttpResult>> SearchAuditAsync(AuditSearch audit,
+        [FromQuery(Name = "event_type")] string? eventType, string? actor, DateTimeOffset? from, DateTimeOffset? to,
+        [FromQuery(Name = "before_id")] long? beforeId, int? limit, CancellationToken ct)
     {
         if (from is { } f && to is { } t && t <= f) return Failure.Validation("must be later than from", "to").ToProblem();
         var take = ApiResults.Limit(limit, 100, AuditSearch.MaxLimit);
