@@ -21,11 +21,8 @@ public static partial class Extensions
         builder.AddDefaultHealthChecks();
         builder.AddWebDefaults();
 
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            http.AddStandardResilienceHandler();
-            http.AddServiceDiscovery();
-        });
+        builder.Services.AddStandardResilienceHandler();
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
         return builder;
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 using SmsBridge.ServiceDefaults.Http;
 
 namespace Microsoft.Extensions.Hosting;
@@ -10,19 +11,30 @@ public static partial class Extensions
     public static IHttpClientBuilder AddServiceDiscovery(this IHttpClientBuilder builder) =>
         builder.AddHttpMessageHandler(sp => new ServiceDiscoveryHandler(sp.GetRequiredService<IConfiguration>()));
 
-    /// <summary>Adds the standard pipeline (see <see cref="HttpStandardResilienceOptions"/>); <paramref name="configure"/> tunes it for this client.</summary>
-    public static IHttpClientBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder,
-        Action<HttpStandardResilienceOptions>? configure = null)
+    /// <summary>
+    /// The standard pipeline (see <see cref="HttpStandardResilienceOptions"/>) on every HttpClient, each with its
+    /// own breaker state. A handler-builder filter adds it, since only the filter knows each client's name.
+    /// </summary>
+    public static IServiceCollection AddStandardResilienceHandler(this IServiceCollection services)
     {
-        builder.Services.TryAddSingleton<ResiliencePipelines>();
-        if (configure is not null) builder.Services.Configure(builder.Name, configure);
-        return builder.AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<ResiliencePipelines>().Get(builder.Name)));
+        services.TryAddSingleton<ResiliencePipelines>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, ResilienceHandlerFilter>());
+        return services;
     }
 
-    /// <summary>Tunes (or with <c>Enabled = false</c>, removes) the default pipeline of one named client.</summary>
+    /// <summary>Tunes (or with <c>Enabled = false</c>, removes) the standard pipeline of one named client.</summary>
     public static IHttpClientBuilder ConfigureStandardResilience(this IHttpClientBuilder builder, Action<HttpStandardResilienceOptions> configure)
     {
         builder.Services.Configure(builder.Name, configure);
         return builder;
+    }
+
+    private sealed class ResilienceHandlerFilter(ResiliencePipelines pipelines) : IHttpMessageHandlerBuilderFilter
+    {
+        public Action<HttpMessageHandlerBuilder> Configure(Action<HttpMessageHandlerBuilder> next) => builder =>
+        {
+            next(builder);
+            builder.AdditionalHandlers.Insert(0, new ResilienceHandler(pipelines.Get(builder.Name ?? "")));
+        };
     }
 }

@@ -90,6 +90,9 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops a resource gracefully (SIGTERM or its own clean-shutdown signal), for outage tests.</summary>
+    public Task StopResourceAsync(string name) => GetResource<ProcessResource>(name).StopAsync();
+
     /// <summary>Starts a stopped or killed resource again, on the same port and data, and waits for it to be healthy.</summary>
     public async Task RestartResourceAsync(string name, CancellationToken cancellationToken = default)
     {

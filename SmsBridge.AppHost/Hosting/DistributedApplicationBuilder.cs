@@ -54,6 +54,9 @@ public sealed class DistributedApplicationBuilder
         return new ResourceBuilder<T>(resource, this);
     }
 
+    /// <summary>A builder for a resource already declared (Aspire's <c>CreateResourceBuilder</c>).</summary>
+    public IResourceBuilder<T> CreateResourceBuilder<T>(T resource) where T : Resource => new ResourceBuilder<T>(resource, this);
+
     /// <summary>A secret parameter: <c>Parameters:{name}</c> from configuration, else the secrets file, else generated.</summary>
     public IResourceBuilder<ParameterResource> AddParameter(string name, Func<string>? generate = null)
     {

@@ -21,7 +21,7 @@ public static class DistributedApplicationTestingBuilder
             DataDirectory = Path.Combine(Path.GetTempPath(), "smsbridge-tests", Guid.NewGuid().ToString("N")[..12]),
             StreamLogs = Environment.GetEnvironmentVariable("SMSBRIDGE_TEST_LOGS") == "1",
             FastUnsafeStorage = true,
-            DeleteDataOnDispose = true,
+            DeleteDataOnDispose = Environment.GetEnvironmentVariable("SMSBRIDGE_TEST_KEEP_DATA") != "1",
             OtlpEndpoint = testing.OtlpEndpoint,
             StartTimeout = TimeSpan.FromSeconds(60),
         }, configuration);

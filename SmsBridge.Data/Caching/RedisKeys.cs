@@ -17,6 +17,12 @@ public static class RedisKeys
     /// <summary>A mobile verified by SMS → the code it used (TTL = user_timelimit_seconds); consumed by PIN setup.</summary>
     public static string Verified(string mobile) => $"{Prefix}verified:{mobile}";
 
+    /// <summary>Which SMS consumed a code, so re-processing that SMS after a crash finds it verified.</summary>
+    public static string Consumed(string code) => $"{Prefix}consumed:{code}";
+
+    /// <summary>A gateway request signature already seen (replay protection).</summary>
+    public static string GatewaySignature(string signature) => $"{Prefix}gateway-signature:{signature}";
+
     /// <summary>A fixed-window counter for a rate limit.</summary>
     public static string Rate(string limit, string subject, long window) => $"{Prefix}rate:{limit}:{subject}:{window}";
 }

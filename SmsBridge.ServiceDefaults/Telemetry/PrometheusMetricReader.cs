@@ -27,14 +27,18 @@ public sealed class PrometheusMetricReader : BaseExportingMetricReader
         lock (_scrapeLock)
         {
             _exporter.Begin();
-            Collect(5000);
+            // Through the exporter's Collect delegate: the SDK exports to a pull-only exporter only inside
+            // the pull scope that delegate opens; a plain reader.Collect() would export nothing.
+            _exporter.Collect?.Invoke(5000);
             return _exporter.End();
         }
     }
 
     [ExportModes(ExportModes.Pull)]
-    private sealed class TextExporter : BaseExporter<Metric>
+    private sealed class TextExporter : BaseExporter<Metric>, IPullMetricExporter
     {
+        public Func<int, bool>? Collect { get; set; }
+
         private StringBuilder _buffer = new();
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 

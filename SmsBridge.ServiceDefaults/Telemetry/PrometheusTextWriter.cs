@@ -18,6 +18,8 @@ internal static partial class PrometheusTextWriter
         ["%"] = "percent", ["Hz"] = "hertz", ["V"] = "volts", ["A"] = "amperes", ["Cel"] = "celsius",
     };
 
+    private static readonly string[] ReservedSuffixes = ["_count", "_sum", "_bucket", "_total"];
+
     public static void Write(StringBuilder output, Metric metric, HashSet<string> written)
     {
         var isCounter = metric.MetricType is MetricType.LongSum or MetricType.DoubleSum;
@@ -25,6 +27,9 @@ internal static partial class PrometheusTextWriter
         if (metric.MetricType == MetricType.ExponentialHistogram) return;
 
         var name = MetricName(metric.Name, metric.Unit, isGauge: !isCounter && !isHistogram);
+        // Prometheus reserves _count/_sum/_bucket for histogram series; gauges such as dotnet.assembly.count
+        // would read as one (promtool refuses them), so they get a plain _value suffix.
+        if (!isCounter && !isHistogram && ReservedSuffixes.Any(r => name.EndsWith(r, StringComparison.Ordinal))) name += "_value";
         var familyName = isCounter ? name + "_total" : name;
         if (!written.Add(familyName)) return;
 

@@ -1,0 +1,109 @@
+using Npgsql;
+
+namespace SmsBridge.Receiver.Delivery;
+
+/// <summary>The transactional outbox of hand-offs (webhook_outbox) and its attempt log.</summary>
+public sealed class Outbox(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Claims due hand-offs for one lease: <c>FOR UPDATE SKIP LOCKED</c> keeps instances apart, and only the
+    /// oldest pending hand-off of each mobile is taken, so a mobile's deliveries keep their order.
+    /// </summary>
+    public async Task<List<OutboxEntry>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE webhook_outbox o SET next_attempt_at = now() + $2, attempts = o.attempts + 1
+            FROM (
+                SELECT id FROM webhook_outbox d
+                WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+                  AND NOT EXISTS (SELECT 1 FROM webhook_outbox e
+                                  WHERE e.mobile_number = d.mobile_number AND e.status = 'pending' AND e.sequence < d.sequence)
+                ORDER BY d.sequence
+                LIMIT $1
+                FOR UPDATE SKIP LOCKED
+            ) due
+            WHERE o.id = due.id
+            RETURNING o.id, o.mobile_number, o.hash, o.pin_ciphertext, o.verified_at, o.attempts, o.retry_until, o.sequence
+            """);
+        command.Parameters.Add(new() { Value = limit });
+        command.Parameters.Add(new() { Value = lease });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var claimed = new List<OutboxEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            claimed.Add(new OutboxEntry(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt64(7)));
+        }
+
+        return claimed.OrderBy(e => e.Sequence).ToList();
+    }
+
+    /// <summary>Delivered: the PIN ciphertext is erased; the salted, keyed hash stays for the audit trail.</summary>
+    public Task DeliveredAsync(OutboxEntry entry, DeliveryAttempt attempt, CancellationToken cancellationToken) =>
+        FinishAsync(Command("""
+            UPDATE webhook_outbox SET status = 'delivered', delivered_at = now(), pin_ciphertext = NULL, last_error = NULL
+            WHERE id = $1 AND status = 'pending'
+            """, entry.Id), entry, attempt, cancellationToken);
+
+    public Task RetryAsync(OutboxEntry entry, DeliveryAttempt attempt, DateTimeOffset nextAttempt, CancellationToken cancellationToken) =>
+        FinishAsync(Command("UPDATE webhook_outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'pending'",
+            entry.Id, nextAttempt.UtcDateTime, attempt.Describe()), entry, attempt, cancellationToken);
+
+    public Task DeadLetterAsync(OutboxEntry entry, DeliveryAttempt attempt, CancellationToken cancellationToken) =>
+        FinishAsync(Command("UPDATE webhook_outbox SET status = 'dead', dead_at = now(), last_error = $2 WHERE id = $1 AND status = 'pending'",
+            entry.Id, attempt.Describe()), entry, attempt, cancellationToken);
+
+    /// <summary>Gives a claimed row back without counting an attempt (the circuit was open, or no backend is configured).</summary>
+    public async Task ReleaseAsync(OutboxEntry entry, DateTimeOffset nextAttempt, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE webhook_outbox SET next_attempt_at = $2, attempts = attempts - 1 WHERE id = $1 AND status = 'pending'");
+        command.Parameters.Add(new() { Value = entry.Id });
+        command.Parameters.Add(new() { Value = nextAttempt.UtcDateTime });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The row's new state and the attempt's record, in one round trip and one transaction.</summary>
+    private async Task FinishAsync(NpgsqlBatchCommand update, OutboxEntry entry, DeliveryAttempt attempt, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(update);
+        batch.BatchCommands.Add(Command("INSERT INTO webhook_attempts (outbox_id, status_code, latency_ms, error_class) VALUES ($1, $2, $3, $4)",
+            entry.Id, (object?)attempt.StatusCode ?? DBNull.Value, (int)attempt.Latency.TotalMilliseconds, (object?)attempt.ErrorClass ?? DBNull.Value));
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    public async Task<OutboxStats> StatsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT count(*) FILTER (WHERE status = 'pending'), min(created_at) FILTER (WHERE status = 'pending'),
+                   count(*) FILTER (WHERE status = 'dead')
+            FROM webhook_outbox WHERE status <> 'delivered'
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new OutboxStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(2));
+    }
+}
+
+public sealed record OutboxEntry(Guid Id, string Mobile, string Hash, byte[] PinCiphertext, DateTimeOffset VerifiedAt, int Attempts,
+    DateTimeOffset RetryUntil, long Sequence);
+
+/// <summary>One POST to the backend: its status (null when no response came), how long it took, and what went wrong.</summary>
+public sealed record DeliveryAttempt(int? StatusCode, TimeSpan Latency, string? ErrorClass, TimeSpan? RetryAfter)
+{
+    public string Describe() => ErrorClass ?? $"http_{StatusCode}";
+}
+
+public sealed record OutboxStats(long Pending, DateTimeOffset? OldestPendingAt, long DeadLetters);

@@ -1,0 +1,93 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace SmsBridge.Receiver.Inbound;
+
+/// <summary>The SMS inbox in PostgreSQL: the durable record that makes a 202 a promise.</summary>
+public sealed class Inbox(NpgsqlDataSource dataSource)
+{
+    private const string Columns =
+        "id, source, source_address, mobile_number, mobile_raw, message, raw_payload, sender, received_at, received_at_raw, gateway_message_id, accepted_at";
+
+    /// <summary>Commits the SMS; a repeat of one already accepted returns the first one's id and is not queued again.</summary>
+    public async Task<(Guid Id, bool IsNew)> AcceptAsync(InboundSms sms, CancellationToken cancellationToken)
+    {
+        await using var insert = dataSource.CreateCommand($"""
+            INSERT INTO sms_inbox ({Columns}, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            ON CONFLICT DO NOTHING RETURNING id
+            """);
+        AddParameters(insert, sms);
+        insert.Parameters.Add(new() { Value = sms.DedupeKey });
+        if (await insert.ExecuteScalarAsync(cancellationToken) is Guid id) return (id, true);
+
+        await using var existing = dataSource.CreateCommand(
+            "SELECT id FROM sms_inbox WHERE dedupe_key = $1 OR (gateway_message_id IS NOT NULL AND gateway_message_id = $2) LIMIT 1");
+        existing.Parameters.Add(new() { Value = sms.DedupeKey });
+        existing.Parameters.Add(new() { Value = (object?)sms.GatewayMessageId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return ((Guid)(await existing.ExecuteScalarAsync(cancellationToken))!, false);
+    }
+
+    /// <summary>SMS from a mobile received in (from, to]: the count as of one message, whenever it is processed.</summary>
+    public async Task<long> CountReceivedAsync(string mobile, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM sms_inbox WHERE mobile_number = $1 AND received_at > $2 AND received_at <= $3");
+        command.Parameters.Add(new() { Value = mobile });
+        command.Parameters.Add(new() { Value = from.UtcDateTime });
+        command.Parameters.Add(new() { Value = to.UtcDateTime });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Records the final outcome; only a pending message changes, so a second processing is a no-op.</summary>
+    public async Task CompleteAsync(Guid id, string outcome, string checkResults, DateTimeOffset processedAt, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE sms_inbox SET outcome = $2, check_results = $3::jsonb, processed_at = $4 WHERE id = $1 AND outcome = 'pending'");
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = outcome });
+        command.Parameters.Add(new() { Value = checkResults });
+        command.Parameters.Add(new() { Value = processedAt.UtcDateTime });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Pending messages in arrival order.</summary>
+    public async Task<List<InboundSms>> PendingAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM sms_inbox WHERE outcome = 'pending' ORDER BY accepted_at, id LIMIT $1");
+        command.Parameters.Add(new() { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pending = new List<InboundSms>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pending.Add(new InboundSms(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.GetFieldValue<DateTimeOffset>(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.GetFieldValue<DateTimeOffset>(11)));
+        }
+
+        return pending;
+    }
+
+    public async Task<long> PendingCountAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM sms_inbox WHERE outcome = 'pending'");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static void AddParameters(NpgsqlCommand command, InboundSms sms)
+    {
+        command.Parameters.Add(new() { Value = sms.Id });
+        command.Parameters.Add(new() { Value = sms.Source });
+        command.Parameters.Add(new() { Value = (object?)sms.SourceAddress ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = sms.Mobile });
+        command.Parameters.Add(new() { Value = sms.MobileRaw });
+        command.Parameters.Add(new() { Value = sms.Message });
+        command.Parameters.Add(new() { Value = sms.RawPayload });
+        command.Parameters.Add(new() { Value = (object?)sms.Sender ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = sms.ReceivedAt.UtcDateTime });
+        command.Parameters.Add(new() { Value = sms.ReceivedAtRaw });
+        command.Parameters.Add(new() { Value = (object?)sms.GatewayMessageId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = sms.AcceptedAt.UtcDateTime });
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Npgsql;
+using SmsBridge.Data.Audit;
+using SmsBridge.Data.Settings;
+using SmsBridge.ServiceDefaults.Logging;
+using StackExchange.Redis;
+
+namespace SmsBridge.Receiver.Inbound;
+
+/// <summary>
+/// Validates accepted SMS. New messages arrive through an in-process queue; anything still pending in the
+/// inbox (Redis was down, the process died, the queue was full) is swept from PostgreSQL in arrival order.
+/// While a backlog exists, queued messages are left to the sweep so that older messages go first.
+/// </summary>
+public sealed class InboxProcessor(
+    Inbox inbox,
+    SmsValidationPipeline pipeline,
+    SettingsStore settings,
+    AuditLog audit,
+    ReceiverMetrics metrics,
+    TimeProvider time,
+    ILogger<InboxProcessor> logger) : BackgroundService
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
+    private static readonly ActivitySource Activities = new("SmsBridge.Receiver.Inbound");
+
+    private readonly Channel<InboundSms> _queue = Channel.CreateBounded<InboundSms>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    private volatile bool _backlog = true; // start-up sweeps whatever an earlier run left pending
+
+    public void Enqueue(InboundSms sms)
+    {
+        if (!_queue.Writer.TryWrite(sms)) _backlog = true;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextSweep = time.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (_backlog || time.GetUtcNow() >= nextSweep)
+                {
+                    _backlog = !await SweepAsync(stoppingToken);
+                    nextSweep = time.GetUtcNow() + SweepInterval;
+                    if (_backlog)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                        continue;
+                    }
+                }
+
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(SweepInterval);
+                try
+                {
+                    await _queue.Reader.WaitToReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    continue;
+                }
+
+                while (!_backlog && _queue.Reader.TryRead(out var sms))
+                {
+                    if (!await ProcessAsync(sms, stoppingToken)) _backlog = true;
+                }
+
+                // Messages queued during a backlog are in the inbox; the sweep takes them in order.
+                if (_backlog) while (_queue.Reader.TryRead(out _)) { }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                _backlog = true;
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Processes pending messages oldest first; true when none is left.</summary>
+    private async Task<bool> SweepAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var pending = await inbox.PendingAsync(500, cancellationToken);
+            metrics.PendingBacklog(pending.Count < 500 ? pending.Count : await inbox.PendingCountAsync(cancellationToken));
+            if (pending.Count == 0) return true;
+            foreach (var sms in pending)
+            {
+                if (!await ProcessAsync(sms, cancellationToken)) return false;
+            }
+        }
+    }
+
+    /// <summary>Validates one message and records its outcome; false when Redis or PostgreSQL could not be reached.</summary>
+    private async Task<bool> ProcessAsync(InboundSms sms, CancellationToken cancellationToken)
+    {
+        using var activity = Activities.StartActivity("validate sms");
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var outcome = await pipeline.ValidateAsync(sms, settings.Current, cancellationToken);
+            await inbox.CompleteAsync(sms.Id, outcome.Outcome, outcome.ChecksJson, time.GetUtcNow(), cancellationToken);
+            metrics.ValidationTook(Stopwatch.GetElapsedTime(started));
+            metrics.SmsProcessed(outcome.Outcome.Split(':')[0], outcome.FailedCheck);
+            activity?.SetTag("smsbridge.outcome", outcome.Outcome);
+            logger.LogInformation("SMS {MessageId} from {Mobile}: {Outcome}", sms.Id, LogRedactor.MaskMobile(sms.Mobile), outcome.Outcome);
+            await audit.RecordAsync(new AuditEvent(time.GetUtcNow(), "sms.validated", "receiver", null, LogRedactor.MaskMobile(sms.Mobile),
+                new Dictionary<string, object?> { ["message_id"] = sms.Id, ["outcome"] = outcome.Outcome, ["checks"] = outcome.Checks }),
+                cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            logger.LogWarning("SMS {MessageId} left pending: {Reason}", sms.Id, ex.GetType().Name);
+            return false;
+        }
+    }
+
+    private static bool IsUnavailable(Exception ex) => ex is RedisException or RedisTimeoutException or NpgsqlException or TimeoutException;
+}

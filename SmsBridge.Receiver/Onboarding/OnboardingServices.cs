@@ -1,0 +1,28 @@
+using SmsBridge.Data.Audit;
+using SmsBridge.Data.Settings;
+using SmsBridge.Receiver.Delivery;
+
+namespace SmsBridge.Receiver.Onboarding;
+
+/// <summary>What the onboarding endpoints need, bundled for <c>[AsParameters]</c>.</summary>
+public sealed class OnboardingServices(
+    SettingsStore settings,
+    CodeStore codes,
+    RateLimiter limiter,
+    OnboardingStore store,
+    PinProtector pins,
+    AuditLog audit,
+    ReceiverMetrics metrics,
+    DeliverySignal deliverySignal,
+    TimeProvider time)
+{
+    public SettingsStore Settings { get; } = settings;
+    public CodeStore Codes { get; } = codes;
+    public RateLimiter Limiter { get; } = limiter;
+    public OnboardingStore Store { get; } = store;
+    public PinProtector Pins { get; } = pins;
+    public AuditLog Audit { get; } = audit;
+    public ReceiverMetrics Metrics { get; } = metrics;
+    public DeliverySignal DeliverySignal { get; } = deliverySignal;
+    public TimeProvider Time { get; } = time;
+}

@@ -1,0 +1,37 @@
+using SmsBridge.Receiver.Delivery;
+using SmsBridge.Receiver.Inbound;
+using SmsBridge.Receiver.Onboarding;
+using SmsBridge.Receiver.Security;
+
+namespace SmsBridge.Receiver;
+
+public static class ReceiverExtensions
+{
+    /// <summary>The verification flow: codes, inbound SMS and their validation, PIN setup.</summary>
+    public static IHostApplicationBuilder AddVerification(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ReceiverOptions>().BindConfiguration("Receiver");
+        builder.Services.AddOptions<ReceiverSecrets>().BindConfiguration("Secrets");
+        builder.Services.AddSingleton<ReceiverMetrics>();
+        builder.Services.AddSingleton<SourceAllowlist>();
+        builder.Services.AddSingleton<CodeStore>();
+        builder.Services.AddSingleton<RateLimiter>();
+        builder.Services.AddSingleton<PinProtector>();
+        builder.Services.AddSingleton<OnboardingStore>();
+        builder.Services.AddSingleton<Inbox>();
+        builder.Services.AddSingleton<SmsValidationPipeline>();
+        builder.Services.AddSingleton<InboxProcessor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonBody.Options.PropertyNamingPolicy);
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapVerificationApi(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapOnboardingApi();
+        app.MapSmsApi();
+        return app;
+    }
+}
