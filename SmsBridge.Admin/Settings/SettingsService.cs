@@ -48,6 +48,7 @@ public sealed class SettingsService(SettingsRepository repository, PortRegistry 
         var target = await repository.GetAsync(version, cancellationToken);
         if (target is null) return Failure.NotFound($"There is no settings version {version}.");
         var active = await repository.GetActiveAsync(cancellationToken);
+        var note = string.IsNullOrWhiteSpace(changeNote) ? $"Activated version {version} (was {active.Version})" : changeNote.Trim();
 
         async Task<Outcome<SettingsVersion>> Activate()
         {
@@ -56,7 +57,7 @@ public sealed class SettingsService(SettingsRepository repository, PortRegistry 
             {
                 ["version"] = version,
                 ["previous_version"] = active.Version,
-                ["change_note"] = changeNote?.Trim(),
+                ["change_note"] = note,
                 ["changed_fields"] = SettingsPatch.ChangedFields(active.Settings, target.Settings),
             }, cancellationToken);
             return (await repository.GetAsync(version, cancellationToken))!;
