@@ -11,9 +11,4 @@ public sealed class AdminAudit(AuditLog log, TimeProvider time)
     public Task WriteAsync(Actor actor, string eventType, string? subject, IReadOnlyDictionary<string, object?>? details = null,
         CancellationToken cancellationToken = default) =>
         log.WriteNowAsync(new AuditEvent(time.GetUtcNow(), eventType, actor.Name, actor.SourceAddress, subject, details), cancellationToken);
-
-    /// <summary>For high-volume events (failed logins) where batching is fine.</summary>
-    public ValueTask RecordAsync(Actor actor, string eventType, string? subject, IReadOnlyDictionary<string, object?>? details = null,
-        CancellationToken cancellationToken = default) =>
-        log.RecordAsync(new AuditEvent(time.GetUtcNow(), eventType, actor.Name, actor.SourceAddress, subject, details), cancellationToken);
 }

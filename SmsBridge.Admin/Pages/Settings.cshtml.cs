@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,8 @@ namespace SmsBridge.Admin.Pages;
 
 public sealed class SettingsModel(SettingsRepository repository, SettingsService settings) : AdminPageModel
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Razor HTML-encodes the document; the JSON encoder need not escape '+' and friends as well.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public SettingsVersion Active { get; private set; } = null!;
 

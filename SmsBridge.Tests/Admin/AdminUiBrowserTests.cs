@@ -110,6 +110,7 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
         Assert.Equal(threshold + 11, changed.GetProperty("settings").GetProperty("count_threshold").GetInt32());
         Assert.Equal("browser test: raise threshold", changed.GetProperty("change_note").GetString());
 
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(graph.App.Options.RepositoryRoot, "TestResults", "admin-settings.png") });
         await page.GetByRole(AriaRole.Button, new() { Name = $"Activate version {previousVersion}" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Version {previousVersion} is active again");
         var rolledBack = await ActiveSettingsAsync();
@@ -142,6 +143,7 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the dashboard screenshot was written");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Monitoring ports" }).ClickAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artefacts.FullName, "admin-ports.png"), FullPage = true });
         await page.GetByRole(AriaRole.Button, new() { Name = "Close redis" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("redis is closed");
         await Assertions.Expect(page.Locator("#port-redis")).ToContainTextAsync("closed");

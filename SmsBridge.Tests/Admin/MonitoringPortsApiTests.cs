@@ -147,6 +147,9 @@ public sealed class MonitoringPortsApiTests(AdminGraphFixture graph) : IAsyncLif
         await AdminTestKit.ProblemAsync(await _admin.PostAsJsonAsync("/admin/monitoring/port-config", new { redis = 40001 }),
             HttpStatusCode.Conflict, "PORTS_OPEN");
         await AdminTestKit.ProblemAsync(await _admin.PostAsync("/admin/monitoring/port-config/reset", null), HttpStatusCode.Conflict, "PORTS_OPEN");
+        await AdminTestKit.ProblemAsync(await _admin.PostAsJsonAsync("/admin/settings",
+            new { settings = new { monitoring_ports = new { redis = 40002 } }, change_note = "tests: sneak a port change" }),
+            HttpStatusCode.Conflict, "PORTS_OPEN");
         var locked = await AdminTestKit.JsonAsync(await _admin.GetAsync("/admin/monitoring/port-config"), HttpStatusCode.OK);
         Assert.True(locked.GetProperty("locked").GetBoolean());
     }
