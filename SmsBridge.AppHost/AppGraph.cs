@@ -29,11 +29,14 @@ public static class AppGraph
             .WithDataDirectory("Admin__DataDirectory", "admin")
             .WithEnvironment("Secrets__AdminPassword", builder.AddParameter("admin-password").WithFirstRunNotice("Admin login: admin / {0}"));
 
-        builder.AddProject("backup", "SmsBridge.Backup")
+        var backup = builder.AddProject("backup", "SmsBridge.Backup")
             .WithReference(database).WithReference(backupReader).WithReference(cache)
             .WaitFor(receiver)
             .WithEnvironment("Secrets__BackupEncryptionKey", builder.AddParameter("backup-encryption-key", SecretStore.Key))
             .WithDataDirectory("Backup__Directory", "backups");
+
+        // The admin dashboard shows the backup service's health too (http://backup by service discovery).
+        admin.WithReference(backup);
 
         // The fixed internal endpoints the admin service may open a time-boxed forwarder to.
         admin.WithEnvironment("Monitoring__Endpoints__metrics", () => $"127.0.0.1:{receiver.Resource.ManagementPort}");

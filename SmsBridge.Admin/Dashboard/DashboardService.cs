@@ -25,11 +25,20 @@ public sealed class DashboardService(
     BackupService backups,
     PortRegistry ports,
     TimeProvider time,
+    IConfiguration configuration,
     ILogger<DashboardService> logger)
 {
+    private static readonly string[] PeerServices = ["receiver", "backup"];
+
     public async Task<DashboardView> GetAsync(CancellationToken cancellationToken)
     {
-        var services = new List<ServiceHealth> { await ReceiverAsync(cancellationToken) };
+        var services = new List<ServiceHealth>();
+        foreach (var name in PeerServices)
+        {
+            // Only the services this deployment tells us about (services__{name}__http__0).
+            if (configuration[$"services:{name}:http:0"] is { Length: > 0 }) services.Add(await PeerAsync(name, cancellationToken));
+        }
+
         var own = await health.CheckHealthAsync(cancellationToken);
         services.Add(new ServiceHealth("admin", Lower(own.Status), null));
         foreach (var name in new[] { "database", "redis" })
@@ -52,19 +61,19 @@ public sealed class DashboardService(
         return new DashboardView(services, queues, last, ports.Snapshot(), time.GetUtcNow());
     }
 
-    private async Task<ServiceHealth> ReceiverAsync(CancellationToken cancellationToken)
+    private async Task<ServiceHealth> PeerAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
             using var client = httpClients.CreateClient("health");
             client.Timeout = TimeSpan.FromSeconds(5);
-            using var response = await client.GetAsync(new Uri("http://receiver/health"), cancellationToken);
+            using var response = await client.GetAsync(new Uri($"http://{name}/health"), cancellationToken);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            return new ServiceHealth("receiver", body.RootElement.GetProperty("status").GetString() ?? "unknown", null);
+            return new ServiceHealth(name, body.RootElement.GetProperty("status").GetString() ?? "unknown", null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException)
         {
-            return new ServiceHealth("receiver", "unreachable", "no answer from the receiver's /health");
+            return new ServiceHealth(name, "unreachable", $"no answer from the {name} service's /health");
         }
     }
 

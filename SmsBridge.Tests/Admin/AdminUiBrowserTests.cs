@@ -137,6 +137,7 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
         await Assertions.Expect(openPorts.GetByRole(AriaRole.Row, new() { Name = "redis" })).ToContainTextAsync("admin");
         var health = page.GetByRole(AriaRole.Region, new() { Name = "Health" });
         await Assertions.Expect(health.GetByRole(AriaRole.Row, new() { Name = "receiver" })).ToContainTextAsync("healthy");
+        await Assertions.Expect(health.GetByRole(AriaRole.Row, new() { Name = "backup" })).ToContainTextAsync("healthy");
         var artefacts = Directory.CreateDirectory(Path.Combine(graph.App.Options.RepositoryRoot, "TestResults"));
         var screenshot = Path.Combine(artefacts.FullName, "admin-dashboard.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
