@@ -155,6 +155,28 @@ public sealed class AuthTests(AdminGraphFixture graph)
     }
 
     [Fact]
+    public async Task Failed_logins_from_one_address_are_throttled_across_usernames()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var audit = new AdminAudit(new AuditLog(graph.Database, NullLogger<AuditLog>.Instance), clock);
+        using var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 100 });
+        var login = new LoginService(new UserStore(graph.Database), audit, clock,
+            Options.Create(new LoginOptions { FailuresPerMinutePerAddress = 3 }), cache);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(LoginOutcome.Failed, (await login.CheckAsync($"spray-{i}", "wrong-password-456", "192.0.2.77", default)).Outcome);
+        }
+
+        var throttled = await login.CheckAsync(AdminGraphFixture.ViewerName, AdminGraphFixture.ViewerPassword, "192.0.2.77", default);
+        Assert.Equal(LoginOutcome.Throttled, throttled.Outcome);
+        Assert.NotNull(throttled.RetryAfter);
+        // Another address is not affected.
+        Assert.Equal(LoginOutcome.Succeeded,
+            (await login.CheckAsync(AdminGraphFixture.ViewerName, AdminGraphFixture.ViewerPassword, "192.0.2.78", default)).Outcome);
+    }
+
+    [Fact]
     public async Task Create_admin_cli_has_help_and_refuses_short_passwords_and_duplicates()
     {
         var (exit, output, _) = await AdminGraphFixture.RunCliAsync(graph.App, null, null, "create-admin", "--help");
