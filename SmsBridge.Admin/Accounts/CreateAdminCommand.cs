@@ -24,7 +24,8 @@ public static class CreateAdminCommand
           --help            show this help
 
         The password (at least {PasswordRules.MinimumLength} characters) is read from the {PasswordVariable}
-        environment variable when set, otherwise from the first line of standard input:
+        environment variable when set, otherwise asked for at a terminal (not echoed), otherwise read from the
+        first line of standard input:
           printf '%s\n' "$PASSWORD" | dotnet SmsBridge.Admin.dll create-admin --username alice --role viewer
 
         The database comes from ConnectionStrings__smsbridge, as for the service itself.
@@ -70,7 +71,9 @@ public static class CreateAdminCommand
             return 2;
         }
 
-        var password = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } fromEnv ? fromEnv : await input.ReadLineAsync();
+        var password = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } fromEnv ? fromEnv
+            : ReferenceEquals(input, Console.In) && !Console.IsInputRedirected ? await PromptHiddenAsync(error)
+            : await input.ReadLineAsync();
         if (PasswordRules.Problem(password) is { } problem)
         {
             await error.WriteLineAsync($"Refused: {problem}. Give it in {PasswordVariable} or on standard input.");
@@ -125,5 +128,20 @@ public static class CreateAdminCommand
 
         await output.WriteLineAsync($"{(update ? "Updated" : "Created")} {role} account '{username}'.");
         return 0;
+    }
+
+    /// <summary>At a terminal: ask without echoing what is typed.</summary>
+    private static async Task<string> PromptHiddenAsync(TextWriter error)
+    {
+        await error.WriteAsync($"Password for the new account (at least {PasswordRules.MinimumLength} characters, not shown): ");
+        var password = new System.Text.StringBuilder();
+        while (Console.ReadKey(intercept: true) is var key && key.Key != ConsoleKey.Enter)
+        {
+            if (key.Key == ConsoleKey.Backspace && password.Length > 0) password.Length--;
+            else if (!char.IsControl(key.KeyChar)) password.Append(key.KeyChar);
+        }
+
+        await error.WriteLineAsync();
+        return password.ToString();
     }
 }
