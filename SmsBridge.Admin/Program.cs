@@ -1,11 +1,29 @@
+using SmsBridge.Admin.Accounts;
+
+if (args is [CreateAdminCommand.Name, ..]) return await CreateAdminCommand.RunAsync(args, Console.In, Console.Out, Console.Error);
+if (args is ["--help" or "-h", ..])
+{
+    Console.WriteLine("SMS Bridge admin service: the operators' API (/admin/*) and web UI.\n\n" +
+        "  dotnet SmsBridge.Admin.dll                 run the service (configured by environment, see README)\n" +
+        "  dotnet SmsBridge.Admin.dll create-admin    create or reset an operator account (--help for details)");
+    return 0;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddSmsBridgeData();
 builder.AddRedisClient("cache");
+builder.AddAdminAuthentication();
+builder.AddAdminFeatures();
+builder.AddAdminUi();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseAdminUi();
+app.MapAdminApi();
+app.MapAdminUi();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -29,13 +29,16 @@ public static class AppGraph
             .WithDataDirectory("Admin__DataDirectory", "admin")
             .WithEnvironment("Secrets__AdminPassword", builder.AddParameter("admin-password").WithFirstRunNotice("Admin login: admin / {0}"));
 
-        builder.AddProject("backup", "SmsBridge.Backup")
+        var backup = builder.AddProject("backup", "SmsBridge.Backup")
             .WithReference(database).WithReference(backupReader).WithReference(cache)
             .WaitFor(receiver)
             .WithEnvironment("Secrets__BackupEncryptionKey", builder.AddParameter("backup-encryption-key", SecretStore.Key))
             // The owner's connection, used only to restore (the admin's restore request); dumps use the read-only role.
             .WithEnvironment("ConnectionStrings__smsbridge-restore", () => migrations.Resource.ConnectionString)
             .WithDataDirectory("Backup__Directory", "backups");
+
+        // The admin dashboard shows the backup service's health too (http://backup by service discovery).
+        admin.WithReference(backup);
 
         // The fixed internal endpoints the admin service may open a time-boxed forwarder to.
         admin.WithEnvironment("Monitoring__Endpoints__metrics", () => $"127.0.0.1:{receiver.Resource.ManagementPort}",

@@ -17,9 +17,11 @@ public static partial class Extensions
         var port = app.Configuration.GetValue<int?>("Management:Port");
         if (port is null) return;
 
-        app.MapGet("/metrics", (PrometheusMetricReader reader) =>
-                Results.Text(reader.Scrape(), PrometheusMetricReader.ContentType))
-            .RequireHost($"*:{port}")
+        // Matched on the port the connection arrived on, not the Host header: a client chooses its Host header
+        // (and one reaching the management port through the admin service's forwarder names another port).
+        app.MapGet("/metrics", (PrometheusMetricReader reader, HttpContext context) => context.Connection.LocalPort == port
+                ? Results.Text(reader.Scrape(), PrometheusMetricReader.ContentType)
+                : Results.NotFound())
             .ExcludeFromDescription()
             .DisableHttpMetrics();
     }

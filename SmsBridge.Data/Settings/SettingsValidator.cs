@@ -14,7 +14,7 @@ public static partial class SettingsValidator
         if (s.UserTimelimitSeconds is < 30 or > 86_400) return ("user_timelimit_seconds", "must be between 30 and 86400");
         if (s.CountThreshold is < 1 or > 10_000) return ("count_threshold", "must be between 1 and 10000");
         if (s.CountWindowSeconds is < 60 or > 604_800) return ("count_window_seconds", "must be between 60 and 604800");
-        if (s.AllowedCountries.Count == 0 || s.AllowedCountries.Any(c => !CountryCode().IsMatch(c)))
+        if (s.AllowedCountries is not { Count: > 0 } || s.AllowedCountries.Any(c => c is null || !CountryCode().IsMatch(c)))
         {
             return ("allowed_countries", "must list country calling codes such as +91");
         }

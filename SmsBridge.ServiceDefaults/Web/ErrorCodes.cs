@@ -21,6 +21,15 @@ public static class ErrorCodes
     public const string Conflict = "CONFLICT";
     public const string InternalError = "INTERNAL_ERROR";
 
+    // Admin API.
+    public const string AccountLocked = "ACCOUNT_LOCKED";
+    public const string AlreadyExists = "ALREADY_EXISTS";
+    public const string PortAlreadyOpen = "PORT_ALREADY_OPEN";
+    public const string PortsOpen = "PORTS_OPEN";
+    public const string PortInUse = "PORT_IN_USE";
+    public const string MonitoringServiceUnavailable = "MONITORING_SERVICE_UNAVAILABLE";
+    public const string ConfirmationInvalid = "CONFIRMATION_INVALID";
+
     /// <summary>The code for a status the framework produced on its own (routing, body limits).</summary>
     public static string ForStatus(int status) => status switch
     {

@@ -1,0 +1,147 @@
+using Npgsql;
+
+namespace SmsBridge.Admin.Accounts;
+
+/// <summary>
+/// <c>dotnet SmsBridge.Admin.dll create-admin --username NAME [--role admin|viewer] [--update]</c>: creates (or with
+/// <c>--update</c>, resets) an operator account. The password is read from <c>SMSBRIDGE_ADMIN_PASSWORD</c> when set,
+/// otherwise from the first line of standard input, so it never appears in the process list or shell history.
+/// </summary>
+public static class CreateAdminCommand
+{
+    public const string Name = "create-admin";
+    public const string PasswordVariable = "SMSBRIDGE_ADMIN_PASSWORD";
+
+    private static readonly string Help = $"""
+        Usage: dotnet SmsBridge.Admin.dll create-admin --username NAME [--role admin|viewer] [--update]
+
+        Creates an operator account for the SMS Bridge admin API and web UI.
+
+        Options:
+          --username NAME   lower-case letters, digits, '.', '_' or '-' (at most 64)
+          --role ROLE       admin (read and change) or viewer (read only); default admin
+          --update          set a new password and role for an existing account instead
+          --help            show this help
+
+        The password (at least {PasswordRules.MinimumLength} characters) is read from the {PasswordVariable}
+        environment variable when set, otherwise asked for at a terminal (not echoed), otherwise read from the
+        first line of standard input:
+          printf '%s\n' "$PASSWORD" | dotnet SmsBridge.Admin.dll create-admin --username alice --role viewer
+
+        The database comes from ConnectionStrings__smsbridge, as for the service itself.
+        Exit codes: 0 done, 1 refused (the message says why), 2 usage error.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error)
+    {
+        string? username = null;
+        var role = AdminRoles.Admin;
+        var update = false;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    await output.WriteLineAsync(Help);
+                    return 0;
+                case "--username" when i + 1 < args.Length:
+                    username = args[++i];
+                    break;
+                case "--role" when i + 1 < args.Length:
+                    role = args[++i];
+                    break;
+                case "--update":
+                    update = true;
+                    break;
+                default:
+                    await error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'.\n\n{Help}");
+                    return 2;
+            }
+        }
+
+        if (!PasswordRules.IsValidUsername(username))
+        {
+            await error.WriteLineAsync("--username is required: lower-case letters, digits, '.', '_' or '-' (at most 64). See --help.");
+            return 2;
+        }
+
+        if (!AdminRoles.IsKnown(role))
+        {
+            await error.WriteLineAsync($"--role must be '{AdminRoles.Admin}' or '{AdminRoles.Viewer}'.");
+            return 2;
+        }
+
+        var password = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } fromEnv ? fromEnv
+            : ReferenceEquals(input, Console.In) && !Console.IsInputRedirected ? await PromptHiddenAsync(error)
+            : await input.ReadLineAsync();
+        if (PasswordRules.Problem(password) is { } problem)
+        {
+            await error.WriteLineAsync($"Refused: {problem}. Give it in {PasswordVariable} or on standard input.");
+            return 1;
+        }
+
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        if (configuration.GetConnectionString("smsbridge") is not { } connectionString)
+        {
+            await error.WriteLineAsync("ConnectionStrings__smsbridge is not set: give the app role's connection string in that variable.");
+            return 1;
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var users = new UserStore(dataSource);
+        var hash = PasswordRules.CreateHasher().HashPassword(new AdminUser(0, username!, role, ""), password!);
+        var actor = "cli:" + Environment.UserName;
+        bool done;
+        try
+        {
+            done = update
+                ? await users.UpdateAsync(username!, role, hash, CancellationToken.None)
+                : await users.CreateAsync(username!, role, hash, actor, CancellationToken.None);
+        }
+        catch (NpgsqlException ex)
+        {
+            await error.WriteLineAsync($"Could not reach the database ({ex.Message}). Check ConnectionStrings__smsbridge and that PostgreSQL runs.");
+            return 1;
+        }
+
+        if (!done)
+        {
+            await error.WriteLineAsync(update
+                ? $"Refused: there is no account '{username}'. Leave out --update to create it."
+                : $"Refused: the account '{username}' exists. Add --update to set a new password and role.");
+            return 1;
+        }
+
+        await using (var command = dataSource.CreateCommand(
+            "INSERT INTO audit_events (occurred_at, event_type, actor, subject, details) VALUES (now(), $1, $2, $3, $4::jsonb)"))
+        {
+            command.Parameters.Add(new() { Value = update ? "auth.user_updated" : "auth.user_created" });
+            command.Parameters.Add(new() { Value = actor });
+            command.Parameters.Add(new() { Value = username! });
+            command.Parameters.Add(new() { Value = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["role"] = role, ["via"] = "cli" }) });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await output.WriteLineAsync($"{(update ? "Updated" : "Created")} {role} account '{username}'.");
+        return 0;
+    }
+
+    /// <summary>At a terminal: ask without echoing what is typed.</summary>
+    private static async Task<string> PromptHiddenAsync(TextWriter error)
+    {
+        await error.WriteAsync($"Password for the new account (at least {PasswordRules.MinimumLength} characters, not shown): ");
+        var password = new System.Text.StringBuilder();
+        while (Console.ReadKey(intercept: true) is var key && key.Key != ConsoleKey.Enter)
+        {
+            if (key.Key == ConsoleKey.Backspace && password.Length > 0) password.Length--;
+            else if (!char.IsControl(key.KeyChar)) password.Append(key.KeyChar);
+        }
+
+        await error.WriteLineAsync();
+        return password.ToString();
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SmsBridge.Admin.Accounts;
+using SmsBridge.Admin.Api;
+using SmsBridge.Admin.AuditTrail;
+using SmsBridge.Admin.Auditing;
+using SmsBridge.Admin.Backups;
+using SmsBridge.Admin.Blacklist;
+using SmsBridge.Admin.Dashboard;
+using SmsBridge.Admin.Monitoring;
+using SmsBridge.Admin.Operations;
+using SmsBridge.Admin.Settings;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class AdminApiExtensions
+{
+    /// <summary>The admin features behind the API and the UI, one service per capability.</summary>
+    public static IHostApplicationBuilder AddAdminFeatures(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.DictionaryKeyPolicy = null;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        builder.Services.Configure<MonitoringOptions>(builder.Configuration.GetSection("Monitoring"));
+        builder.Services.AddSingleton<AdminAudit>();
+        builder.Services.AddSingleton<SettingsRepository>();
+        builder.Services.AddSingleton<SettingsService>();
+        builder.Services.AddSingleton<BlacklistService>();
+        builder.Services.AddSingleton<PortOpeningStore>();
+        builder.Services.AddSingleton<PortRegistry>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PortRegistry>());
+        builder.Services.AddSingleton<PortConfigService>();
+        builder.Services.AddSingleton<LogFiles>();
+        builder.Services.AddSingleton<RecoveryService>();
+        builder.Services.AddSingleton<SmsLookup>();
+        builder.Services.AddSingleton<AuditSearch>();
+        builder.Services.AddSingleton<BackupService>();
+        builder.Services.AddSingleton<DashboardService>();
+        return builder;
+    }
+
+    /// <summary>Every <c>/admin/*</c> endpoint: any operator may read, writes need the admin role.</summary>
+    public static WebApplication MapAdminApi(this WebApplication app)
+    {
+        var admin = app.MapGroup("/admin").RequireAuthorization(AdminRoles.CanRead).DisableAntiforgery();
+        admin.MapSettingsApi()
+            .MapBlacklistApi()
+            .MapMonitoringApi()
+            .MapOperationsApi()
+            .MapBackupsApi();
+        return app;
+    }
+}

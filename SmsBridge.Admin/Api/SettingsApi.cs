@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SmsBridge.Admin.Accounts;
+using SmsBridge.Admin.Auditing;
+using SmsBridge.Admin.Settings;
+
+namespace SmsBridge.Admin.Api;
+
+public sealed record SettingsView(int Version, bool IsActive, DateTimeOffset CreatedAt, string CreatedBy, string ChangeNote,
+    DateTimeOffset? ActivatedAt, JsonObject Settings)
+{
+    public static SettingsView From(SettingsVersion v) =>
+        new(v.Version, v.IsActive, v.CreatedAt, v.CreatedBy, v.ChangeNote, v.ActivatedAt, SettingsMasking.Masked(v.Settings));
+}
+
+public sealed record CreateSettingsRequest(JsonNode? Settings, string? ChangeNote);
+
+public sealed record ActivateSettingsRequest(string? ChangeNote);
+
+public static class SettingsApi
+{
+    public static RouteGroupBuilder MapSettingsApi(this RouteGroupBuilder admin)
+    {
+        var group = admin.MapGroup("/settings").WithTags("Settings");
+        group.MapGet("/", async (SettingsRepository repository, CancellationToken ct) =>
+            TypedResults.Ok(SettingsView.From(await repository.GetActiveAsync(ct))));
+        group.MapGet("/history", async (SettingsRepository repository, int? limit, CancellationToken ct) =>
+            TypedResults.Ok(new { Versions = (await repository.HistoryAsync(ApiResults.Limit(limit, 50, 500), ct)).Select(SettingsView.From) }));
+        group.MapPost("/", CreateAsync).RequireAuthorization(AdminRoles.CanWrite);
+        group.MapPost("/{version:int}/activate", ActivateAsync).RequireAuthorization(AdminRoles.CanWrite);
+        return admin;
+    }
+
+    private static async Task<Results<Created<SettingsView>, ProblemHttpResult>> CreateAsync(CreateSettingsRequest request,
+        SettingsService settings, HttpContext context, CancellationToken ct)
+    {
+        var outcome = await settings.CreateAsync(request.Settings, request.ChangeNote, Actor.From(context), ct);
+        return outcome.Failure is { } failure
+            ? failure.ToProblem()
+            : TypedResults.Created($"/admin/settings/history", SettingsView.From(outcome.Value!));
+    }
+
+    private static async Task<Results<Ok<SettingsView>, ProblemHttpResult>> ActivateAsync(int version, ActivateSettingsRequest? request,
+        SettingsService settings, HttpContext context, CancellationToken ct) =>
+        (await settings.ActivateAsync(version, request?.ChangeNote, Actor.From(context), ct)).OkOr(SettingsView.From);
+}

@@ -1,0 +1,161 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using SmsBridge.Admin.Api;
+using SmsBridge.Admin.Auditing;
+using SmsBridge.ServiceDefaults.Web;
+
+namespace SmsBridge.Admin.Backups;
+
+/// <summary>
+/// Reads the backup catalogue and files durable requests for the backup worker. A restore takes two calls: the first
+/// returns a single-use token bound to the backup and the operator, valid for <see cref="ConfirmationLifetime"/>; the
+/// second, with the token, files the request.
+/// </summary>
+public sealed class BackupService(NpgsqlDataSource dataSource, AdminAudit audit, TimeProvider time)
+{
+    public static readonly TimeSpan ConfirmationLifetime = TimeSpan.FromMinutes(5);
+
+    public async Task<List<BackupRecord>> ListAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, kind, status, started_at, finished_at, verified_at, size_bytes, location, offsite, manifest::text, error
+            FROM backups ORDER BY started_at DESC LIMIT $1
+            """);
+        command.Parameters.Add(new() { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<BackupRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new BackupRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), Utc(reader.GetDateTime(3)),
+                reader.IsDBNull(4) ? null : Utc(reader.GetDateTime(4)), reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5)),
+                reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : Json(reader.GetString(9)),
+                reader.IsDBNull(10) ? null : reader.GetString(10)));
+        }
+
+        return rows;
+    }
+
+    public async Task<List<BackupRequest>> RequestsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, kind, backup_id, requested_by, requested_at, status, started_at, finished_at, result::text, error
+            FROM backup_requests ORDER BY id DESC LIMIT $1
+            """);
+        command.Parameters.Add(new() { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<BackupRequest>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new BackupRequest(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3), Utc(reader.GetDateTime(4)), reader.GetString(5),
+                reader.IsDBNull(6) ? null : Utc(reader.GetDateTime(6)), reader.IsDBNull(7) ? null : Utc(reader.GetDateTime(7)),
+                reader.IsDBNull(8) ? null : Json(reader.GetString(8)), reader.IsDBNull(9) ? null : reader.GetString(9)));
+        }
+
+        return rows;
+    }
+
+    public async Task<BackupRequest> RequestBackupAsync(Actor actor, CancellationToken cancellationToken)
+    {
+        var request = await InsertRequestAsync(null, "backup", null, actor, cancellationToken);
+        await audit.WriteAsync(actor, "backup.requested", $"backup request {request.Id}", null, cancellationToken);
+        return request;
+    }
+
+    public async Task<Outcome<BackupRequest>> RequestVerifyAsync(string backupId, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(backupId, cancellationToken)) return Failure.NotFound("There is no backup with this id.");
+        var request = await InsertRequestAsync(null, "verify", backupId, actor, cancellationToken);
+        await audit.WriteAsync(actor, "backup.verify_requested", backupId,
+            new Dictionary<string, object?> { ["request_id"] = request.Id }, cancellationToken);
+        return request;
+    }
+
+    /// <summary>Step one of a restore: a confirmation token for this backup and this operator.</summary>
+    public async Task<Outcome<RestoreConfirmation>> ConfirmRestoreAsync(string backupId, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(backupId, cancellationToken)) return Failure.NotFound("There is no backup with this id.");
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+        var now = time.GetUtcNow();
+        var expires = now + ConfirmationLifetime;
+        await using (var command = dataSource.CreateCommand("""
+            INSERT INTO restore_confirmations (token_hash, backup_id, issued_to, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5)
+            """))
+        {
+            command.Parameters.Add(new() { Value = Hash(token) });
+            command.Parameters.Add(new() { Value = backupId });
+            command.Parameters.Add(new() { Value = actor.Name });
+            command.Parameters.Add(new() { Value = now.UtcDateTime });
+            command.Parameters.Add(new() { Value = expires.UtcDateTime });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await audit.WriteAsync(actor, "backup.restore_confirmation_issued", backupId,
+            new Dictionary<string, object?> { ["expires_at"] = expires }, cancellationToken);
+        return new RestoreConfirmation(backupId, token, expires,
+            "Restoring replaces the live database with this backup (a safety backup is taken first). " +
+            $"To go ahead, send this confirmation_token to the same endpoint within {ConfirmationLifetime.TotalMinutes:0} minutes.");
+    }
+
+    /// <summary>Step two: the token is used up and the restore request filed, in one transaction.</summary>
+    public async Task<Outcome<BackupRequest>> RequestRestoreAsync(string backupId, string token, Actor actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var use = new NpgsqlCommand("""
+            UPDATE restore_confirmations SET used_at = $4
+            WHERE token_hash = $1 AND backup_id = $2 AND issued_to = $3 AND used_at IS NULL AND expires_at > $4
+            """, connection, transaction))
+        {
+            use.Parameters.Add(new() { Value = Hash(token) });
+            use.Parameters.Add(new() { Value = backupId });
+            use.Parameters.Add(new() { Value = actor.Name });
+            use.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
+            if (await use.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return new Failure(StatusCodes.Status400BadRequest, ErrorCodes.ConfirmationInvalid,
+                    "The confirmation token is unknown, used, expired, or for another backup or operator. Ask for a new one.",
+                    "confirmation_token");
+            }
+        }
+
+        var request = await InsertRequestAsync(connection, "restore", backupId, actor, cancellationToken, transaction);
+        await transaction.CommitAsync(cancellationToken);
+        await audit.WriteAsync(actor, "backup.restore_requested", backupId,
+            new Dictionary<string, object?> { ["request_id"] = request.Id }, cancellationToken);
+        return request;
+    }
+
+    private async Task<bool> ExistsAsync(string backupId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT 1 FROM backups WHERE id = $1");
+        command.Parameters.Add(new() { Value = backupId });
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    private async Task<BackupRequest> InsertRequestAsync(NpgsqlConnection? connection, string kind, string? backupId, Actor actor,
+        CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
+    {
+        const string Sql = """
+            INSERT INTO backup_requests (kind, backup_id, requested_by, requested_at) VALUES ($1, $2, $3, $4)
+            RETURNING id, requested_at
+            """;
+        await using var command = connection is null ? dataSource.CreateCommand(Sql) : new NpgsqlCommand(Sql, connection, transaction);
+        command.Parameters.Add(new() { Value = kind });
+        command.Parameters.Add(new() { Value = (object?)backupId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = actor.Name });
+        command.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new BackupRequest(reader.GetInt64(0), kind, backupId, actor.Name, Utc(reader.GetDateTime(1)), "pending", null, null, null, null);
+    }
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

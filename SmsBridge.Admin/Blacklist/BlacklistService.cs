@@ -1,0 +1,85 @@
+using Npgsql;
+using SmsBridge.Admin.Api;
+using SmsBridge.Admin.Auditing;
+using SmsBridge.Data.Settings;
+using SmsBridge.ServiceDefaults.Logging;
+using SmsBridge.ServiceDefaults.Web;
+
+namespace SmsBridge.Admin.Blacklist;
+
+/// <summary>
+/// The blacklist in PostgreSQL, which is authoritative; the table's trigger tells every receiver to reload its cache.
+/// The audit trail names mobiles masked, as everywhere.
+/// </summary>
+public sealed class BlacklistService(NpgsqlDataSource dataSource, AdminAudit audit)
+{
+    public const int MaxReasonLength = 500;
+
+    public async Task<List<BlacklistEntry>> ListAsync(string? search, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT mobile_number, reason, created_at, created_by FROM blacklist
+            WHERE $1::text IS NULL OR strpos(mobile_number, $1) > 0
+            ORDER BY created_at DESC, mobile_number LIMIT $2
+            """);
+        command.Parameters.Add(new() { Value = string.IsNullOrWhiteSpace(search) ? DBNull.Value : search.Trim(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<BlacklistEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new BlacklistEntry(reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero),
+                reader.GetString(3)));
+        }
+
+        return entries;
+    }
+
+    public async Task<Outcome<BlacklistEntry>> AddAsync(string? mobile, string? reason, Actor actor, CancellationToken cancellationToken)
+    {
+        mobile = mobile?.Trim();
+        if (!PhoneNumbers.IsE164(mobile)) return Failure.Validation("must be E.164: '+' then 8-15 digits, e.g. +447700900123", "mobile_number");
+        if (string.IsNullOrWhiteSpace(reason)) return Failure.Validation("say why the number is blacklisted", "reason");
+        if (reason.Length > MaxReasonLength) return Failure.Validation($"must be at most {MaxReasonLength} characters", "reason");
+
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO blacklist (mobile_number, reason, created_by) VALUES ($1, $2, $3)
+            ON CONFLICT (mobile_number) DO NOTHING
+            RETURNING mobile_number, reason, created_at, created_by
+            """);
+        command.Parameters.Add(new() { Value = mobile! });
+        command.Parameters.Add(new() { Value = reason.Trim() });
+        command.Parameters.Add(new() { Value = actor.Name });
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return Failure.Conflict(ErrorCodes.AlreadyExists, "this number is already blacklisted", "mobile_number");
+            }
+
+            var entry = new BlacklistEntry(reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero),
+                reader.GetString(3));
+            await reader.CloseAsync();
+            await audit.WriteAsync(actor, "blacklist.added", LogRedactor.MaskMobile(mobile),
+                new Dictionary<string, object?> { ["reason"] = entry.Reason }, cancellationToken);
+            return entry;
+        }
+    }
+
+    public async Task<Outcome<BlacklistEntry>> RemoveAsync(string? mobile, Actor actor, CancellationToken cancellationToken)
+    {
+        mobile = mobile?.Trim();
+        if (!PhoneNumbers.IsE164(mobile)) return Failure.Validation("must be E.164: '+' then 8-15 digits (URL-encode '+' as %2B)", "mobile_number");
+        await using var command = dataSource.CreateCommand(
+            "DELETE FROM blacklist WHERE mobile_number = $1 RETURNING mobile_number, reason, created_at, created_by");
+        command.Parameters.Add(new() { Value = mobile! });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return Failure.NotFound("This number is not blacklisted.");
+        var entry = new BlacklistEntry(reader.GetString(0), reader.GetString(1), new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero),
+            reader.GetString(3));
+        await reader.CloseAsync();
+        await audit.WriteAsync(actor, "blacklist.removed", LogRedactor.MaskMobile(mobile),
+            new Dictionary<string, object?> { ["reason"] = entry.Reason }, cancellationToken);
+        return entry;
+    }
+}

@@ -1,0 +1,81 @@
+using Npgsql;
+
+namespace SmsBridge.Admin.Monitoring;
+
+/// <summary>State and history of monitoring port openings in PostgreSQL.</summary>
+public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns = """
+        id, service, external_port, bind_address, allowed_source, opened_by, source_address, opened_at, duration_minutes,
+        expires_at, closed_at, close_reason, closed_by, connections, refused_connections
+        """;
+
+    public async Task<long> InsertAsync(PortOpening opening, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO monitoring_port_openings
+                (service, external_port, bind_address, allowed_source, opened_by, source_address, opened_at, duration_minutes, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+            """);
+        command.Parameters.Add(new() { Value = opening.Service });
+        command.Parameters.Add(new() { Value = opening.ExternalPort });
+        command.Parameters.Add(new() { Value = opening.BindAddress });
+        command.Parameters.Add(new() { Value = (object?)opening.AllowedSource ?? DBNull.Value });
+        command.Parameters.Add(new() { Value = opening.OpenedBy });
+        command.Parameters.Add(new() { Value = (object?)opening.SourceAddress ?? DBNull.Value });
+        command.Parameters.Add(new() { Value = opening.OpenedAt.UtcDateTime });
+        command.Parameters.Add(new() { Value = opening.DurationMinutes });
+        command.Parameters.Add(new() { Value = opening.ExpiresAt.UtcDateTime });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<PortOpening?> MarkClosedAsync(long id, DateTimeOffset closedAt, string reason, string closedBy, long connections,
+        long refused, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE monitoring_port_openings
+            SET closed_at = $2, close_reason = $3, closed_by = $4, connections = $5, refused_connections = $6
+            WHERE id = $1 AND closed_at IS NULL
+            RETURNING {Columns}
+            """);
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = closedAt.UtcDateTime });
+        command.Parameters.Add(new() { Value = reason });
+        command.Parameters.Add(new() { Value = closedBy });
+        command.Parameters.Add(new() { Value = (int)Math.Min(connections, int.MaxValue) });
+        command.Parameters.Add(new() { Value = (int)Math.Min(refused, int.MaxValue) });
+        return (await ReadAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    public async Task<List<PortOpening>> OpenAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM monitoring_port_openings WHERE closed_at IS NULL ORDER BY id");
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    public async Task<List<PortOpening>> HistoryAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM monitoring_port_openings ORDER BY id DESC LIMIT $1");
+        command.Parameters.Add(new() { Value = limit });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    private static async Task<List<PortOpening>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<PortOpening>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new PortOpening(
+                reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+                Utc(reader.GetDateTime(7)), reader.GetInt32(8), Utc(reader.GetDateTime(9)),
+                reader.IsDBNull(10) ? null : Utc(reader.GetDateTime(10)), reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.IsDBNull(12) ? null : reader.GetString(12), reader.GetInt32(13), reader.GetInt32(14)));
+        }
+
+        return rows;
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}

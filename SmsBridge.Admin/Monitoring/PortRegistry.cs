@@ -1,0 +1,245 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using SmsBridge.Admin.Api;
+using SmsBridge.Admin.Auditing;
+using SmsBridge.Admin.Settings;
+using SmsBridge.ServiceDefaults.Web;
+using IPNetwork = System.Net.IPNetwork;
+
+namespace SmsBridge.Admin.Monitoring;
+
+/// <summary>A port that is open now, with its live counters.</summary>
+public sealed record OpenPortStatus(PortOpening Opening, int ActiveConnections, long Connections, long RefusedConnections);
+
+/// <summary>
+/// The open monitoring ports of this instance. Opening binds a <see cref="PortForwarder"/> and records who, when, from
+/// where and for how long; each closes by itself at expiry (by the injected clock), all close on shutdown, and rows a
+/// crashed run left open are closed as <c>reconcile</c> at start-up. One gate serialises opens, closes and port-config
+/// changes, so the config can never change under an open port.
+/// </summary>
+public sealed class PortRegistry(
+    PortOpeningStore store,
+    SettingsRepository settings,
+    IOptions<MonitoringOptions> options,
+    AdminAudit audit,
+    TimeProvider time,
+    ILogger<PortRegistry> logger) : IHostedService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, (PortOpening Opening, PortForwarder Forwarder)> _open = new(StringComparer.Ordinal);
+    private readonly MonitoringOptions _options = options.Value;
+
+    public IReadOnlyList<OpenPortStatus> Snapshot()
+    {
+        lock (_open)
+        {
+            return [.. _open.Values.OrderBy(o => MonitoredServices.All.ToList().IndexOf(o.Opening.Service)).Select(o => new OpenPortStatus(
+                o.Opening, o.Forwarder.ActiveConnections, o.Forwarder.AcceptedConnections, o.Forwarder.RefusedConnections))];
+        }
+    }
+
+    public bool IsAvailable(string service) => MonitoredServices.InternalEndpoint(_options, service) is not null;
+
+    public string BindAddress => _options.BindAddress;
+
+    public async Task<Outcome<PortOpening>> OpenAsync(string? service, int? durationMinutes, string? allowedSource, Actor actor,
+        CancellationToken cancellationToken)
+    {
+        if (!MonitoredServices.IsKnown(service))
+        {
+            return Failure.Validation($"must be one of {string.Join(", ", MonitoredServices.All)}", "service");
+        }
+
+        if (durationMinutes is not { } duration || duration is < MonitoredServices.MinDurationMinutes or > MonitoredServices.MaxDurationMinutes)
+        {
+            return Failure.Validation(
+                $"must be between {MonitoredServices.MinDurationMinutes} and {MonitoredServices.MaxDurationMinutes} minutes", "duration_minutes");
+        }
+
+        IPNetwork? allowed = null;
+        if (!string.IsNullOrWhiteSpace(allowedSource))
+        {
+            if (!IPNetwork.TryParse(allowedSource.Trim(), out var network))
+            {
+                return Failure.Validation("must be a CIDR such as 203.0.113.7/32", "allowed_source");
+            }
+
+            allowed = network;
+        }
+
+        if (MonitoredServices.InternalEndpoint(_options, service!) is not { } target)
+        {
+            return Failure.Conflict(ErrorCodes.MonitoringServiceUnavailable,
+                $"'{service}' is not part of this deployment, so there is nothing to forward to.", "service");
+        }
+
+        if (!IPAddress.TryParse(_options.BindAddress, out var bindAddress))
+        {
+            return new Failure(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError,
+                "Monitoring:BindAddress is not an IP address; fix the admin service's configuration.");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            lock (_open)
+            {
+                if (_open.ContainsKey(service!))
+                {
+                    return Failure.Conflict(ErrorCodes.PortAlreadyOpen, $"'{service}' is already open; close it first to change its duration or source.");
+                }
+            }
+
+            var port = MonitoredServices.PortOf((await settings.GetActiveAsync(cancellationToken)).Settings.MonitoringPorts, service!);
+            PortForwarder forwarder;
+            try
+            {
+                forwarder = PortForwarder.Start(new IPEndPoint(bindAddress, port), target, allowed, _options.ConnectTimeout, logger);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+            {
+                return Failure.Conflict(ErrorCodes.PortInUse,
+                    $"External port {port} is taken by another program; choose another with POST /admin/monitoring/port-config.", "service");
+            }
+
+            var now = time.GetUtcNow();
+            var opening = new PortOpening(0, service!, port, _options.BindAddress, allowed?.ToString(), actor.Name, actor.SourceAddress,
+                now, duration, now.AddMinutes(duration));
+            try
+            {
+                opening = opening with { Id = await store.InsertAsync(opening, cancellationToken) };
+            }
+            catch
+            {
+                await forwarder.DisposeAsync();
+                throw;
+            }
+
+            lock (_open) _open[service!] = (opening, forwarder);
+            forwarder.ExpireAt(opening.ExpiresAt, time, () => CloseOpeningAsync(opening.Id, service!, CloseReasons.Expiry, Actor.System));
+            await audit.WriteAsync(actor, "monitoring.port_opened", service, new Dictionary<string, object?>
+            {
+                ["external_port"] = port,
+                ["duration_minutes"] = duration,
+                ["allowed_source"] = opening.AllowedSource,
+                ["expires_at"] = opening.ExpiresAt,
+            }, cancellationToken);
+            logger.LogInformation("Opened monitoring port {Port} for {Service} until {ExpiresAt:O} (by {Actor})", port, service, opening.ExpiresAt, actor.Name);
+            return opening;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Closes the service's port if open; the closed row, or null when it was not open.</summary>
+    public async Task<Outcome<PortOpening?>> CloseAsync(string? service, Actor actor, CancellationToken cancellationToken)
+    {
+        if (!MonitoredServices.IsKnown(service))
+        {
+            return Failure.Validation($"must be one of {string.Join(", ", MonitoredServices.All)}", "service");
+        }
+
+        long id;
+        lock (_open)
+        {
+            if (!_open.TryGetValue(service!, out var entry)) return new Outcome<PortOpening?>(null, null);
+            id = entry.Opening.Id;
+        }
+
+        return await CloseOpeningAsync(id, service!, CloseReasons.User, actor, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PortOpening>> CloseAllAsync(string reason, Actor actor, CancellationToken cancellationToken)
+    {
+        List<(long Id, string Service)> open;
+        lock (_open) open = [.. _open.Values.Select(o => (o.Opening.Id, o.Opening.Service))];
+        var closed = new List<PortOpening>();
+        foreach (var (id, service) in open)
+        {
+            if (await CloseOpeningAsync(id, service, reason, actor, cancellationToken) is { } row) closed.Add(row);
+        }
+
+        return closed;
+    }
+
+    /// <summary>Runs <paramref name="action"/> while no port is open and none can open (port-config changes).</summary>
+    public async Task<Outcome<T>> WhileAllClosedAsync<T>(Func<Task<Outcome<T>>> action, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            string[] open;
+            lock (_open) open = [.. _open.Keys];
+            if (open.Length > 0)
+            {
+                return Failure.Conflict(ErrorCodes.PortsOpen,
+                    $"Monitoring ports are open ({string.Join(", ", open)}); close them (POST /admin/monitoring/close-all) before changing the port config.");
+            }
+
+            return await action();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<PortOpening?> CloseOpeningAsync(long id, string service, string reason, Actor actor,
+        CancellationToken cancellationToken = default)
+    {
+        PortForwarder forwarder;
+        lock (_open)
+        {
+            if (!_open.TryGetValue(service, out var entry) || entry.Opening.Id != id) return null;
+            forwarder = entry.Forwarder;
+            _open.Remove(service);
+        }
+
+        try
+        {
+            await forwarder.DisposeAsync();
+            var row = await store.MarkClosedAsync(id, time.GetUtcNow(), reason, actor.Name, forwarder.AcceptedConnections,
+                forwarder.RefusedConnections, cancellationToken);
+            await audit.WriteAsync(actor, "monitoring.port_closed", service, new Dictionary<string, object?>
+            {
+                ["reason"] = reason,
+                ["external_port"] = row?.ExternalPort,
+                ["connections"] = forwarder.AcceptedConnections,
+                ["refused_connections"] = forwarder.RefusedConnections,
+            }, cancellationToken);
+            logger.LogInformation("Closed monitoring port for {Service} ({Reason})", service, reason);
+            return row;
+        }
+        catch (Exception ex) when (reason == CloseReasons.Expiry && ex is not OperationCanceledException)
+        {
+            // A timer callback has no caller to tell: the listener is already closed; the row is reconciled at next start.
+            logger.LogError(ex, "Recording the expiry of the {Service} monitoring port failed", service);
+            return null;
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var row in await store.OpenAsync(cancellationToken))
+        {
+            // Nothing of a previous run is listening any more: its process is gone.
+            await store.MarkClosedAsync(row.Id, time.GetUtcNow(), CloseReasons.Reconcile, Actor.System.Name, row.Connections,
+                row.RefusedConnections, cancellationToken);
+            await audit.WriteAsync(Actor.System, "monitoring.port_reconciled", row.Service, new Dictionary<string, object?>
+            {
+                ["opening_id"] = row.Id,
+                ["external_port"] = row.ExternalPort,
+                ["opened_by"] = row.OpenedBy,
+                ["opened_at"] = row.OpenedAt,
+            }, cancellationToken);
+            logger.LogWarning("Monitoring port {Port} for {Service} was recorded open by a previous run; marked closed (reconcile)",
+                row.ExternalPort, row.Service);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) =>
+        await CloseAllAsync(CloseReasons.Shutdown, Actor.System, cancellationToken);
+}

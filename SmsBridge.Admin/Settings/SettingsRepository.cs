@@ -1,0 +1,105 @@
+using Npgsql;
+using SmsBridge.Data.Settings;
+
+namespace SmsBridge.Admin.Settings;
+
+/// <summary>
+/// Reads and writes <c>settings_versions</c>. Writes run under one transaction-scoped advisory lock so two
+/// operators never race; the table's trigger announces every change to the receivers.
+/// </summary>
+public sealed class SettingsRepository(NpgsqlDataSource dataSource, TimeProvider time)
+{
+    private const long WriteLock = 0x5_3B_21_D6_E1; // "smsbridge settings writes"
+    private const string Columns = "version, is_active, created_at, created_by, change_note, activated_at, settings::text";
+
+    public async Task<SettingsVersion> GetActiveAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {Columns} FROM settings_versions WHERE is_active", null, cancellationToken)).Single();
+
+    public async Task<SettingsVersion?> GetAsync(int version, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {Columns} FROM settings_versions WHERE version = $1", version, cancellationToken)).SingleOrDefault();
+
+    public Task<List<SettingsVersion>> HistoryAsync(int limit, CancellationToken cancellationToken) =>
+        QueryAsync($"SELECT {Columns} FROM settings_versions ORDER BY version DESC LIMIT $1", limit, cancellationToken);
+
+    /// <summary>Stores a new version and makes it the active one, in one transaction.</summary>
+    public async Task<int> CreateActiveAsync(SmsBridgeSettings settings, string createdBy, string changeNote, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        await using (var off = new NpgsqlCommand("UPDATE settings_versions SET is_active = false WHERE is_active", connection, transaction))
+        {
+            await off.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO settings_versions (settings, is_active, created_at, created_by, change_note, activated_at)
+            VALUES ($1::jsonb, true, $2, $3, $4, $2) RETURNING version
+            """, connection, transaction);
+        insert.Parameters.Add(new() { Value = settings.ToJson() });
+        insert.Parameters.Add(new() { Value = now });
+        insert.Parameters.Add(new() { Value = createdBy });
+        insert.Parameters.Add(new() { Value = changeNote });
+        var version = (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        await transaction.CommitAsync(cancellationToken);
+        return version;
+    }
+
+    /// <summary>Makes an existing version the active one; false when there is no such version.</summary>
+    public async Task<bool> ActivateAsync(int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, cancellationToken);
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM settings_versions WHERE version = $1", connection, transaction))
+        {
+            exists.Parameters.Add(new() { Value = version });
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null) return false;
+        }
+
+        await using (var off = new NpgsqlCommand("UPDATE settings_versions SET is_active = false WHERE is_active AND version <> $1", connection, transaction))
+        {
+            off.Parameters.Add(new() { Value = version });
+            await off.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var on = new NpgsqlCommand(
+            "UPDATE settings_versions SET is_active = true, activated_at = $2 WHERE version = $1 AND NOT is_active", connection, transaction))
+        {
+            on.Parameters.Add(new() { Value = version });
+            on.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
+            await on.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({WriteLock})", connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<List<SettingsVersion>> QueryAsync(string sql, int? argument, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        if (argument is { } value) command.Parameters.Add(new() { Value = value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<SettingsVersion>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new SettingsVersion(
+                reader.GetInt32(0),
+                reader.GetBoolean(1),
+                new DateTimeOffset(reader.GetDateTime(2), TimeSpan.Zero),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero),
+                SmsBridgeSettings.FromJson(reader.GetString(6))));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using SmsBridge.Admin.Api;
+using SmsBridge.Admin.Auditing;
+using SmsBridge.Admin.Monitoring;
+
+namespace SmsBridge.Admin.Settings;
+
+/// <summary>
+/// New settings versions and rollbacks, each validated before anything is written and audited with its change note.
+/// A change of <c>monitoring_ports</c> follows the port-config rules (no open port, ports free).
+/// </summary>
+public sealed class SettingsService(SettingsRepository repository, PortRegistry ports, AdminAudit audit)
+{
+    public const int MaxNoteLength = 500;
+
+    public async Task<Outcome<SettingsVersion>> CreateAsync(JsonNode? patch, string? changeNote, Actor actor, CancellationToken cancellationToken)
+    {
+        if (NoteProblem(changeNote) is { } noteProblem) return noteProblem;
+        var active = await repository.GetActiveAsync(cancellationToken);
+        var merged = SettingsPatch.Apply(active.Settings, patch);
+        if (merged.Value is not { } settings) return merged.Failure!;
+
+        async Task<Outcome<SettingsVersion>> Store()
+        {
+            var current = await repository.GetActiveAsync(cancellationToken);
+            var version = await repository.CreateActiveAsync(settings, actor.Name, changeNote!.Trim(), cancellationToken);
+            await audit.WriteAsync(actor, "settings.changed", $"settings version {version}", new Dictionary<string, object?>
+            {
+                ["version"] = version,
+                ["previous_version"] = current.Version,
+                ["change_note"] = changeNote.Trim(),
+                ["changed_fields"] = SettingsPatch.ChangedFields(current.Settings, settings),
+            }, cancellationToken);
+            return (await repository.GetAsync(version, cancellationToken))!;
+        }
+
+        if (settings.MonitoringPorts == active.Settings.MonitoringPorts) return await Store();
+        return await ports.WhileAllClosedAsync(async () =>
+            PortConfigService.CheckPorts(active.Settings.MonitoringPorts, settings.MonitoringPorts, ports.BindAddress) is { } failure
+                ? failure
+                : await Store(), cancellationToken);
+    }
+
+    /// <summary>Makes an earlier (or any) version active again: the rollback.</summary>
+    public async Task<Outcome<SettingsVersion>> ActivateAsync(int version, string? changeNote, Actor actor, CancellationToken cancellationToken)
+    {
+        if (changeNote is { Length: > MaxNoteLength }) return Failure.Validation($"must be at most {MaxNoteLength} characters", "change_note");
+        var target = await repository.GetAsync(version, cancellationToken);
+        if (target is null) return Failure.NotFound($"There is no settings version {version}.");
+        var active = await repository.GetActiveAsync(cancellationToken);
+        var note = string.IsNullOrWhiteSpace(changeNote) ? $"Activated version {version} (was {active.Version})" : changeNote.Trim();
+
+        async Task<Outcome<SettingsVersion>> Activate()
+        {
+            await repository.ActivateAsync(version, cancellationToken);
+            await audit.WriteAsync(actor, "settings.activated", $"settings version {version}", new Dictionary<string, object?>
+            {
+                ["version"] = version,
+                ["previous_version"] = active.Version,
+                ["change_note"] = note,
+                ["changed_fields"] = SettingsPatch.ChangedFields(active.Settings, target.Settings),
+            }, cancellationToken);
+            return (await repository.GetAsync(version, cancellationToken))!;
+        }
+
+        if (target.Settings.MonitoringPorts == active.Settings.MonitoringPorts) return await Activate();
+        return await ports.WhileAllClosedAsync(async () =>
+            PortConfigService.CheckPorts(active.Settings.MonitoringPorts, target.Settings.MonitoringPorts, ports.BindAddress) is { } failure
+                ? failure
+                : await Activate(), cancellationToken);
+    }
+
+    private static Failure? NoteProblem(string? note) =>
+        string.IsNullOrWhiteSpace(note) ? Failure.Validation("say why: every settings change needs a change note", "change_note")
+        : note.Length > MaxNoteLength ? Failure.Validation($"must be at most {MaxNoteLength} characters", "change_note")
+        : null;
+}

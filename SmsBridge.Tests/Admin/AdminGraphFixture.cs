@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Npgsql;
+using SmsBridge.AppHost.Hosting;
+
+namespace SmsBridge.Tests.Admin;
+
+/// <summary>
+/// One running graph for the admin API, UI and port tests: the admin service binds its forwarders on loopback, the
+/// monitoring ports are moved to free ports, and a viewer account is created with the real <c>create-admin</c> CLI.
+/// Each test uses its own data (mobiles, services); tests that break the admin service start their own graph.
+/// </summary>
+public sealed class AdminGraphFixture : IAsyncLifetime
+{
+    public const string ViewerName = "viewer-tests";
+    public const string ViewerPassword = "viewer-password-123";
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public ProjectResource Admin => App.GetResource<ProjectResource>("admin");
+
+    public string AdminPassword => App.GetResource<ParameterResource>("admin-password").Value;
+
+    public string RedisPassword => App.GetResource<RedisResource>("cache").Password.Value;
+
+    public string DatabaseConnectionString { get; private set; } = null!;
+
+    public NpgsqlDataSource Database { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        App = Start(out _);
+        await App.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        DatabaseConnectionString = (await App.GetConnectionStringAsync("smsbridge"))!;
+        Database = NpgsqlDataSource.Create(DatabaseConnectionString);
+        await AdminTestKit.UseFreeMonitoringPortsAsync(CreateClient());
+        var (exit, _, error) = await RunCliAsync(App, DatabaseConnectionString, ViewerPassword,
+            "create-admin", "--username", ViewerName, "--role", "viewer");
+        Assert.True(exit == 0, "create-admin for the viewer failed: " + error);
+    }
+
+    /// <summary>A graph whose admin service binds its monitoring forwarders on loopback only.</summary>
+    public static DistributedApplication Start(out DistributedApplicationBuilder builder)
+    {
+        builder = DistributedApplicationTestingBuilder.Create();
+        var app = builder.Build();
+        app.GetResource<ProjectResource>("admin").Environment["Monitoring__BindAddress"] = () => "127.0.0.1";
+        return app;
+    }
+
+    public HttpClient CreateClient(string? user = "admin", string? password = null)
+    {
+        var client = App.CreateHttpClient("admin");
+        if (user is not null)
+        {
+            password ??= user == ViewerName ? ViewerPassword : AdminPassword;
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+
+        return client;
+    }
+
+    /// <summary>Runs the built admin DLL with a command line, as an operator would.</summary>
+    public static async Task<(int Exit, string Output, string Error)> RunCliAsync(DistributedApplication app, string? connectionString,
+        string? password, params string[] args)
+    {
+        var dll = Path.Combine(app.Options.RepositoryRoot, "SmsBridge.Admin", "bin", app.Options.Configuration, "net10.0", "SmsBridge.Admin.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment.Remove("SMSBRIDGE_ADMIN_PASSWORD");
+        if (connectionString is not null) start.Environment["ConnectionStrings__smsbridge"] = connectionString;
+        using var process = Process.Start(start)!;
+        if (password is not null) await process.StandardInput.WriteLineAsync(password);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Database is not null) await Database.DisposeAsync();
+        await App.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AdminGraphCollection : ICollectionFixture<AdminGraphFixture>
+{
+    public const string Name = "admin-graph";
+}
