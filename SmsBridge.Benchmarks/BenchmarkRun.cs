@@ -150,18 +150,26 @@ public static class BenchmarkRun
     /// <summary>The backend's webhook URL, and registration limits high enough that the benchmark measures work, not the limiter.</summary>
     private static async Task PrepareSettingsAsync(NpgsqlDataSource owner, string syncUrl)
     {
-        await using var command = owner.CreateCommand("""
-            BEGIN;
-            CREATE TEMP TABLE next_settings ON COMMIT DROP AS
-              SELECT jsonb_set(jsonb_set(s, '{sync_url}', to_jsonb($1::text)), '{rate_limits,register_per_key_per_minute}', '100000000') AS settings
-              FROM (SELECT settings AS s FROM settings_versions WHERE is_active) AS current;
-            UPDATE settings_versions SET is_active = false WHERE is_active;
-            INSERT INTO settings_versions (settings, is_active, created_by, change_note, activated_at)
-            SELECT settings, true, 'benchmark', 'benchmark: local webhook backend, no registration limit', now() FROM next_settings;
-            COMMIT;
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = syncUrl });
-        await command.ExecuteNonQueryAsync();
+        await using var connection = await owner.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var next = new NpgsqlCommand("""
+            SELECT jsonb_set(jsonb_set(settings, '{sync_url}', to_jsonb($1::text)), '{rate_limits,register_per_key_per_minute}', '100000000')::text
+            FROM settings_versions WHERE is_active
+            """, connection, transaction))
+        {
+            next.Parameters.Add(new NpgsqlParameter { Value = syncUrl });
+            var settings = (string)(await next.ExecuteScalarAsync())!;
+            await using var deactivate = new NpgsqlCommand("UPDATE settings_versions SET is_active = false WHERE is_active", connection, transaction);
+            await deactivate.ExecuteNonQueryAsync();
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO settings_versions (settings, is_active, created_by, change_note, activated_at)
+                VALUES ($1::jsonb, true, 'benchmark', 'benchmark: local webhook backend, no registration limit', now())
+                """, connection, transaction);
+            insert.Parameters.Add(new NpgsqlParameter { Value = settings });
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
         await Task.Delay(TimeSpan.FromSeconds(1)); // services follow the NOTIFY within moments
     }
 

@@ -13,15 +13,11 @@ public static partial class PgBench
 {
     public const string Executable = "/usr/lib/postgresql/15/bin/pgbench";
 
+    // pgbench reads ":name" (letters or digits) as a variable, so literal colons are written as chr(58); the mobile is
+    // computed once in a subselect so that its variable is bound once.
     private const string Script = """
-        \set n random(1, 999999999)
-        INSERT INTO bench.sms_inbox (id, dedupe_key, source, source_address, mobile_number, mobile_raw, message, raw_payload,
-            sender, received_at, received_at_raw, accepted_at)
-        VALUES (gen_random_uuid(), gen_random_uuid()::text, 'api', '127.0.0.1', '+447' || lpad(:n::text, 9, '0'),
-            '+447' || lpad(:n::text, 9, '0'), 'ONBOARD:ZZZZZZZZ',
-            '{"mobile_number":"+447000000000","message":"ONBOARD:ZZZZZZZZ","received_at":"2026-01-01T00:00:00Z"}',
-            NULL, now(), '2026-01-01T00:00:00Z', now())
-        ON CONFLICT DO NOTHING RETURNING id;
+        \set n random(100000000, 999999999)
+        INSERT INTO bench.sms_inbox (id, dedupe_key, source, source_address, mobile_number, mobile_raw, message, raw_payload, sender, received_at, received_at_raw, accepted_at) SELECT gen_random_uuid(), CAST(gen_random_uuid() AS text), 'api', '127.0.0.1', v.mobile, v.mobile, v.message, '{"mobile_number"' || chr(58) || '"' || v.mobile || '","message"' || chr(58) || '"' || v.message || '","received_at"' || chr(58) || '"' || v.at || '"}', NULL, now(), v.at, now() FROM (SELECT '+447' || CAST(:n AS text) AS mobile, 'ONBOARD' || chr(58) || 'ZZZZZZZZ' AS message, CAST(now() AS text) AS at) AS v ON CONFLICT DO NOTHING RETURNING id;
         """;
 
     public static async Task<CeilingResult> RunAsync(string superuserConnectionString, string database, int clients, TimeSpan duration)
