@@ -31,6 +31,11 @@ public sealed class HostileInputTests(GraphFixture graph)
         }
 
         Assert.Empty(answers.Where(a => a.Status >= 500).Select(a => $"{a.Name} → {a.Status}"));
+        // The corpus reaches the endpoints' own checks, not only the HTTP parser's.
+        Assert.Contains(answers, a => a.Status == 400 && a.Body.Contains("VALIDATION_ERROR", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.Status == 401 && a.Body.Contains("UNAUTHORIZED", StringComparison.Ordinal));
+        Assert.Contains(answers, a => a.Status == 413);
+        Assert.Contains(answers, a => a.Status == 404);
         // Our endpoints' refusals are the contract's problem+json, with no internals in them.
         foreach (var (name, _, body) in answers.Where(a => a.Status is 400 or 401 or 403 or 413 && a.Body.StartsWith('{')))
         {

@@ -34,35 +34,38 @@ public static class RawHttp
             // A reset after the answer was sent: keep what arrived.
         }
 
-        var text = Encoding.UTF8.GetString(response.ToArray());
-        var firstLine = text.Split("\r\n", 2)[0].Split(' ');
+        var bytes = response.ToArray();
+        var headEnd = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        var head = Encoding.ASCII.GetString(bytes, 0, headEnd < 0 ? bytes.Length : headEnd);
+        var firstLine = head.Split("\r\n", 2)[0].Split(' ');
         if (firstLine.Length < 2 || !int.TryParse(firstLine[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status))
         {
-            throw new InvalidOperationException($"No HTTP answer (got {text.Length} bytes: '{text[..Math.Min(80, text.Length)]}').");
+            throw new InvalidOperationException($"No HTTP answer (got {bytes.Length} bytes: '{head[..Math.Min(80, head.Length)]}').");
         }
 
-        var bodyStart = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (bodyStart < 0) return (status, "");
-        var body = text[(bodyStart + 4)..];
-        var chunked = text[..bodyStart].Contains("transfer-encoding: chunked", StringComparison.OrdinalIgnoreCase);
-        return (status, chunked ? Dechunk(body) : body);
+        if (headEnd < 0) return (status, "");
+        var body = bytes[(headEnd + 4)..];
+        var chunked = head.Contains("transfer-encoding: chunked", StringComparison.OrdinalIgnoreCase);
+        return (status, Encoding.UTF8.GetString(chunked ? Dechunk(body) : body));
     }
 
-    private static string Dechunk(string body)
+    private static byte[] Dechunk(byte[] body)
     {
-        var result = new StringBuilder();
+        var result = new List<byte>();
         var position = 0;
         while (position < body.Length)
         {
-            var lineEnd = body.IndexOf("\r\n", position, StringComparison.Ordinal);
-            if (lineEnd < 0) break;
-            var size = int.Parse(body[position..lineEnd].Split(';')[0], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            var lineEnd = body.AsSpan(position).IndexOf("\r\n"u8);
+            if (lineEnd <= 0) break;
+            var sizeText = Encoding.ASCII.GetString(body, position, lineEnd).Split(';')[0];
+            var size = int.Parse(sizeText, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
             if (size == 0) break;
-            result.Append(body, lineEnd + 2, size);
-            position = lineEnd + 2 + size + 2;
+            var start = position + lineEnd + 2;
+            result.AddRange(body.AsSpan(start, Math.Min(size, body.Length - start)).ToArray());
+            position = start + size + 2;
         }
 
-        return result.ToString();
+        return [.. result];
     }
 
     public static byte[] Request(string method, string target, IEnumerable<(string Name, string Value)> headers, byte[] body, bool contentLength = true)
