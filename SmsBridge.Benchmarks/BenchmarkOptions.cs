@@ -11,6 +11,9 @@ public sealed record BenchmarkOptions
 
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long the graph rests before idle memory is read, after start-up and after the load.</summary>
+    public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(10);
+
     public string OutputDirectory { get; init; } = "artifacts/benchmarks";
 
     public IReadOnlySet<string> Phases { get; init; } = new HashSet<string>(AllPhases, StringComparer.Ordinal);
@@ -26,6 +29,8 @@ public sealed record BenchmarkOptions
           -c, --concurrency N   concurrent clients in every phase, pgbench and redis-benchmark included (default 16)
           -d, --duration S      seconds of measured load per phase (default 20)
           -w, --warmup S        seconds of unmeasured load before each phase (default 3)
+          -s, --settle S        seconds of rest before idle memory is read, after start-up and after load (default 10;
+                                pooled PostgreSQL connections are closed after 300 s idle, so 310 shows the pool pruned)
           -o, --output DIR      where results.md and results.json are written (default artifacts/benchmarks)
           -p, --phases LIST     comma-separated subset of: register,receive,flow,pgbench,redis (default all)
           -h, --help            this text
@@ -61,6 +66,9 @@ public sealed record BenchmarkOptions
                     break;
                 case "-w" or "--warmup" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var w):
                     options = options with { Warmup = TimeSpan.FromSeconds(w) };
+                    break;
+                case "-s" or "--settle" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var s):
+                    options = options with { Settle = TimeSpan.FromSeconds(s) };
                     break;
                 case "-o" or "--output":
                     options = options with { OutputDirectory = value };

@@ -45,8 +45,8 @@ public static class BenchmarkRun
         await PrepareSettingsAsync(owner, webhooks.Url);
         await using var monitor = new ResourceMonitor(app);
 
-        Progress.Line("graph started; letting it settle for 10 s before reading idle memory");
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        Progress.Line($"graph started; letting it settle for {options.Settle.TotalSeconds:0} s before reading idle memory");
+        await Task.Delay(options.Settle);
         var idleAfterStart = monitor.Memory();
         monitor.TakePeaks();
 
@@ -90,9 +90,9 @@ public static class BenchmarkRun
                 () => RedisBenchmark.RunAsync(redis, options.Concurrency, 200_000)));
         }
 
-        Progress.Line("load done; letting the graph settle for 10 s before reading idle memory again");
-        await Task.Delay(TimeSpan.FromSeconds(10));
-        var report = new BenchmarkReport(machine, startedAt, options.Concurrency, options.Duration.TotalSeconds, builder.Options.Configuration,
+        Progress.Line($"load done; letting the graph settle for {options.Settle.TotalSeconds:0} s before reading idle memory again");
+        await Task.Delay(options.Settle);
+        var report = new BenchmarkReport(machine, startedAt, options.Concurrency, options.Duration.TotalSeconds, options.Settle.TotalSeconds, builder.Options.Configuration,
             phases, ceilings, Ratios(phases, ceilings), idleAfterStart, monitor.Memory(),
             new WebhookTotals(webhooks.BadSignatures, webhooks.Redeliveries, webhooks.Conflicting));
         await WriteAsync(report, options.OutputDirectory);

@@ -10,6 +10,7 @@ public sealed record BenchmarkReport(
     DateTimeOffset StartedAt,
     int Concurrency,
     double DurationSeconds,
+    double SettleSeconds,
     string BuildConfiguration,
     IReadOnlyList<PhaseResult> Phases,
     IReadOnlyList<CeilingResult> Ceilings,

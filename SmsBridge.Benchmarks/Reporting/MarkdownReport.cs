@@ -78,7 +78,8 @@ public static class MarkdownReport
         md.AppendLine();
         md.AppendLine("### Memory (MB)");
         md.AppendLine();
-        md.AppendLine("PSS counts shared pages once across a resource's processes (PostgreSQL's backends share its buffers); RSS sums them.");
+        Line(md, $"Idle figures are read after {F(report.SettleSeconds, "0")} s of rest. PSS counts shared pages once across a resource's " +
+                 "processes (PostgreSQL's backends share its buffers); RSS sums them.");
         md.AppendLine();
         md.AppendLine("| process | idle after start-up (PSS / RSS) | peak during load (PSS / RSS / VmHWM) | idle after load (PSS / RSS) |");
         md.AppendLine("| --- | ---: | ---: | ---: |");
