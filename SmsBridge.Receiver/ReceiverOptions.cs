@@ -9,6 +9,13 @@ public sealed class ReceiverOptions
 
     /// <summary>How far a gateway's X-Timestamp may be from our clock.</summary>
     public TimeSpan GatewaySignatureWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many accepted SMS are validated side by side. Each needs four round trips to Redis and PostgreSQL, so
+    /// one at a time left both idle most of the time; messages that share a code (or, without one, a mobile)
+    /// still go one after another, oldest first.
+    /// </summary>
+    public int ValidationLanes { get; set; } = 8;
 }
 
 /// <summary>Bound from <c>Secrets</c> (secret parameters; never from the settings payload).</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using SmsBridge.Data.Audit;
 using SmsBridge.Data.Settings;
@@ -20,8 +21,10 @@ public sealed class InboxProcessor(
     AuditLog audit,
     ReceiverMetrics metrics,
     TimeProvider time,
+    IOptions<ReceiverOptions> options,
     ILogger<InboxProcessor> logger) : BackgroundService
 {
+    private const int QueueBatch = 256;
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
     private static readonly ActivitySource Activities = new("SmsBridge.Receiver.Inbound");
 
@@ -64,10 +67,16 @@ public sealed class InboxProcessor(
                     continue;
                 }
 
+                var batch = new List<InboundSms>(QueueBatch);
                 while (!_backlog && _queue.Reader.TryRead(out var sms))
                 {
-                    if (!await ProcessAsync(sms, stoppingToken)) _backlog = true;
+                    batch.Add(sms);
+                    if (batch.Count < QueueBatch && _queue.Reader.Count > 0) continue;
+                    if (!await ProcessLanesAsync(batch, stoppingToken)) _backlog = true;
+                    batch.Clear();
                 }
+
+                if (batch.Count > 0 && !await ProcessLanesAsync(batch, stoppingToken)) _backlog = true;
 
                 // Messages queued during a backlog are in the inbox; the sweep takes them in order.
                 if (_backlog) while (_queue.Reader.TryRead(out _)) { }
@@ -92,11 +101,43 @@ public sealed class InboxProcessor(
             var pending = await inbox.PendingAsync(500, cancellationToken);
             metrics.PendingBacklog(pending.Count < 500 ? pending.Count : await inbox.PendingCountAsync(cancellationToken));
             if (pending.Count == 0) return true;
-            foreach (var sms in pending)
+            if (!await ProcessLanesAsync(pending, cancellationToken)) return false;
+        }
+    }
+
+    /// <summary>
+    /// Validates a batch (in arrival order) in parallel lanes. Messages that carry the same code, or without a code
+    /// come from the same mobile, share a lane and are validated one after another, oldest first, so every outcome
+    /// is the one sequential processing would give (the first SMS with a code consumes it; later ones find it
+    /// gone). A lane stops at its first message that cannot be processed; false when any did, and those stay
+    /// pending for the sweep.
+    /// </summary>
+    private async Task<bool> ProcessLanesAsync(List<InboundSms> batch, CancellationToken cancellationToken)
+    {
+        var lanes = Math.Max(1, options.Value.ValidationLanes);
+        if (batch.Count == 1 || lanes == 1)
+        {
+            foreach (var sms in batch)
             {
                 if (!await ProcessAsync(sms, cancellationToken)) return false;
             }
+
+            return true;
         }
+
+        var current = settings.Current;
+        var results = await Task.WhenAll(batch
+            .GroupBy(sms => (uint)StringComparer.Ordinal.GetHashCode(SmsValidationPipeline.ReadCode(sms.Message, current) ?? sms.Mobile) % (uint)lanes)
+            .Select(async lane =>
+            {
+                foreach (var sms in lane)
+                {
+                    if (!await ProcessAsync(sms, cancellationToken)) return false;
+                }
+
+                return true;
+            }));
+        return results.All(ok => ok);
     }
 
     /// <summary>Validates one message and records its outcome; false when Redis or PostgreSQL could not be reached.</summary>

@@ -1,0 +1,79 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace SmsBridge.Tests.Faults;
+
+/// <summary>
+/// Sends bytes exactly as given over a loopback socket (HttpClient refuses to send the broken requests a hostile
+/// client would) and reads the status line and body of the answer; the server closes after each.
+/// </summary>
+public static class RawHttp
+{
+    public static async Task<(int Status, string Body)> SendAsync(int port, byte[] request, TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port, timeout.Token);
+        var stream = client.GetStream();
+        try
+        {
+            await stream.WriteAsync(request, timeout.Token);
+        }
+        catch (IOException)
+        {
+            // The server may answer and close before reading an oversized request to the end; read its answer.
+        }
+
+        using var response = new MemoryStream();
+        try
+        {
+            await stream.CopyToAsync(response, timeout.Token);
+        }
+        catch (IOException)
+        {
+            // A reset after the answer was sent: keep what arrived.
+        }
+
+        var bytes = response.ToArray();
+        var headEnd = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+        var head = Encoding.ASCII.GetString(bytes, 0, headEnd < 0 ? bytes.Length : headEnd);
+        var firstLine = head.Split("\r\n", 2)[0].Split(' ');
+        if (firstLine.Length < 2 || !int.TryParse(firstLine[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var status))
+        {
+            throw new InvalidOperationException($"No HTTP answer (got {bytes.Length} bytes: '{head[..Math.Min(80, head.Length)]}').");
+        }
+
+        if (headEnd < 0) return (status, "");
+        var body = bytes[(headEnd + 4)..];
+        var chunked = head.Contains("transfer-encoding: chunked", StringComparison.OrdinalIgnoreCase);
+        return (status, Encoding.UTF8.GetString(chunked ? Dechunk(body) : body));
+    }
+
+    private static byte[] Dechunk(byte[] body)
+    {
+        var result = new List<byte>();
+        var position = 0;
+        while (position < body.Length)
+        {
+            var lineEnd = body.AsSpan(position).IndexOf("\r\n"u8);
+            if (lineEnd <= 0) break;
+            var sizeText = Encoding.ASCII.GetString(body, position, lineEnd).Split(';')[0];
+            var size = int.Parse(sizeText, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            if (size == 0) break;
+            var start = position + lineEnd + 2;
+            result.AddRange(body.AsSpan(start, Math.Min(size, body.Length - start)).ToArray());
+            position = start + size + 2;
+        }
+
+        return [.. result];
+    }
+
+    public static byte[] Request(string method, string target, IEnumerable<(string Name, string Value)> headers, byte[] body, bool contentLength = true)
+    {
+        var head = new StringBuilder($"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        foreach (var (name, value) in headers) head.Append(name).Append(": ").Append(value).Append("\r\n");
+        if (contentLength) head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
+        head.Append("\r\n");
+        return [.. Encoding.UTF8.GetBytes(head.ToString()), .. body];
+    }
+}
