@@ -25,14 +25,15 @@ public sealed class InboxProcessor(
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
     private static readonly ActivitySource Activities = new("SmsBridge.Receiver.Inbound");
 
-    private readonly Channel<InboundSms> _queue = Channel.CreateBounded<InboundSms>(
+    // Each message travels with the trace context of the request that accepted it, so its validation joins that trace.
+    private readonly Channel<(InboundSms Sms, ActivityContext Parent)> _queue = Channel.CreateBounded<(InboundSms, ActivityContext)>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private volatile bool _backlog = true; // start-up sweeps whatever an earlier run left pending
 
     public void Enqueue(InboundSms sms)
     {
-        if (!_queue.Writer.TryWrite(sms)) _backlog = true;
+        if (!_queue.Writer.TryWrite((sms, Activity.Current?.Context ?? default))) _backlog = true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -64,9 +65,9 @@ public sealed class InboxProcessor(
                     continue;
                 }
 
-                while (!_backlog && _queue.Reader.TryRead(out var sms))
+                while (!_backlog && _queue.Reader.TryRead(out var queued))
                 {
-                    if (!await ProcessAsync(sms, stoppingToken)) _backlog = true;
+                    if (!await ProcessAsync(queued.Sms, stoppingToken, queued.Parent)) _backlog = true;
                 }
 
                 // Messages queued during a backlog are in the inbox; the sweep takes them in order.
@@ -100,9 +101,10 @@ public sealed class InboxProcessor(
     }
 
     /// <summary>Validates one message and records its outcome; false when Redis or PostgreSQL could not be reached.</summary>
-    private async Task<bool> ProcessAsync(InboundSms sms, CancellationToken cancellationToken)
+    private async Task<bool> ProcessAsync(InboundSms sms, CancellationToken cancellationToken, ActivityContext parent = default)
     {
-        using var activity = Activities.StartActivity("validate sms");
+        // Swept messages have no parent here: their request's trace is long gone (a restart, a Redis outage).
+        using var activity = Activities.StartActivity("validate sms", ActivityKind.Internal, parent);
         var started = Stopwatch.GetTimestamp();
         try
         {
