@@ -10,7 +10,11 @@ internal static class DashboardAssets
     {
         app.MapGet("/assets/dashboard.css", () => Results.Text(Css, "text/css; charset=utf-8"));
         app.MapGet("/assets/dashboard.js", () => Results.Text(Script, "text/javascript; charset=utf-8"));
+        app.MapGet("/assets/icon.svg", () => Results.Text(Icon, "image/svg+xml"));
+        app.MapGet("/favicon.ico", () => Results.Redirect("/assets/icon.svg"));
     }
+
+    private const string Icon = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#2f6fdd"/><path d="M4 5h8v5H7l-3 2z" fill="#fff"/></svg>""";
 
     private const string Css = """
         :root { --bg: #f6f7f9; --panel: #fff; --ink: #1d2430; --muted: #667085; --line: #e3e6eb; --accent: #2f6fdd;

@@ -18,8 +18,8 @@ internal static class DashboardPages
             ResourcesPage.Shown(graph).FirstOrDefault(r => r.Name == name) is { } resource
                 ? ConsolePage.StreamAsync(context, resource)
                 : Results.NotFound().ExecuteAsync(context));
-        app.MapGet("/traces", (string? resource, DashboardServer dashboard) =>
-            Page("Traces", "/traces", TracesPage.Render(dashboard.Telemetry, resource), live: true));
+        app.MapGet("/traces", (string? resource, bool? all, DashboardServer dashboard) =>
+            Page("Traces", "/traces", TracesPage.Render(dashboard.Telemetry, resource, all ?? false), live: true));
         app.MapGet("/traces/{traceId}", (string traceId, DashboardServer dashboard) =>
             TracePage.Render(dashboard.Telemetry, traceId) is { } page
                 ? Page("Trace " + traceId, "/traces", page)

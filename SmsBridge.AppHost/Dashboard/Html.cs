@@ -26,6 +26,7 @@ internal static class Html
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{Encode(title)} · SMS Bridge dashboard</title>
+            <link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
             <link rel="stylesheet" href="/assets/dashboard.css">
             <script src="/assets/dashboard.js" defer></script>
             </head>

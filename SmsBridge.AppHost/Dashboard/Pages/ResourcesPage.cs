@@ -6,9 +6,12 @@ namespace SmsBridge.AppHost.Dashboard.Pages;
 /// <summary>Every resource that runs or is reached: state, uptime, endpoints, health detail, and actions for projects.</summary>
 internal static class ResourcesPage
 {
-    /// <summary>What a person thinks of as a resource: processes the AppHost runs and external servers it was given.</summary>
+    /// <summary>
+    /// What a person thinks of as a resource: processes the AppHost runs and external servers it was given
+    /// (not the per-role connection strings derived from a local database).
+    /// </summary>
     public static IEnumerable<Resource> Shown(DistributedApplication app) =>
-        app.Resources.Where(r => r is ProcessResource or ConnectionStringResource);
+        app.Resources.Where(r => r is ProcessResource or ConnectionStringResource { WaitsFor.Count: 0 });
 
     public static string Render(DistributedApplication app, TimeProvider time)
     {

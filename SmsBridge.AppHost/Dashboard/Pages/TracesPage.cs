@@ -6,10 +6,13 @@ namespace SmsBridge.AppHost.Dashboard.Pages;
 /// <summary>Traces by their root span, newest first, with duration, span count, services crossed and status.</summary>
 internal static class TracesPage
 {
-    public static string Render(TelemetryStore store, string? service)
+    public static string Render(TelemetryStore store, string? service, bool all)
     {
         var rows = new StringBuilder();
-        foreach (var trace in store.Traces(string.IsNullOrEmpty(service) ? null : service))
+        var traces = store.Traces(string.IsNullOrEmpty(service) ? null : service);
+        // Health probes and pollers make lone database calls outside any request: listed only when asked for.
+        var shown = all ? traces : traces.Where(t => !(t.SpanCount == 1 && t.Root.KindName == "client")).ToList();
+        foreach (var trace in shown)
         {
             rows.Append($"""
                 <tr data-trace="{trace.TraceId}">
@@ -25,7 +28,7 @@ internal static class TracesPage
 
         return $"""
             <h1>Traces</h1>
-            {ServiceFilter(store, service, "/traces")}
+            {ServiceFilter(store, service, "/traces", $"<label class=\"check\"><span>Lone calls ({traces.Count - shown.Count} hidden)</span><span><input type=\"checkbox\" name=\"all\" value=\"true\"{(all ? " checked" : "")}> show</span></label>")}
             {Html.Dropped(store.DroppedSpans, store.SpanCount, store.MaxSpans, "spans")}
             <table>
               <thead><tr><th>Started</th><th>Root span</th><th>Services</th><th class="num">Spans</th><th class="num">Duration</th><th>Status</th></tr></thead>
@@ -34,13 +37,14 @@ internal static class TracesPage
             """;
     }
 
-    public static string ServiceFilter(TelemetryStore store, string? service, string action)
+    public static string ServiceFilter(TelemetryStore store, string? service, string action, string extra = "")
     {
         var options = string.Concat(store.Services().Select(s =>
             $"""<option value="{Html.Encode(s)}"{(s == service ? " selected" : "")}>{Html.Encode(s)}</option>"""));
         return $"""
             <form class="filters" method="get" action="{action}">
               <label>Resource<select name="resource"><option value="">all</option>{options}</select></label>
+              {extra}
               <button type="submit">Filter</button>
             </form>
             """;
