@@ -52,7 +52,7 @@ internal static class DashboardAssets
         .waterfall svg { width: 100%; height: 14px; display: block; }
         .waterfall rect.span { fill: var(--accent); } .waterfall rect.span.server { fill: #5b8def; } .waterfall rect.span.client { fill: #8e6bd8; }
         .waterfall rect.span.error { fill: var(--bad); } .waterfall rect.track { fill: #eef1f5; }
-        .waterfall .name { white-space: nowrap; } .waterfall .indent { display: inline-block; }
+        .waterfall td.name { white-space: nowrap; max-width: 640px; overflow: hidden; text-overflow: ellipsis; }
         .svc { display: inline-block; padding: 0 6px; border-radius: 3px; background: #eef1f5; font-size: 12px; margin-right: 4px; }
         .attrs { margin: 6px 0 0; font-size: 12px; } .attrs td { padding: 2px 8px; border: 0; }
         .level-Warning { color: var(--warn); font-weight: 600; } .level-Error, .level-Critical { color: var(--bad); font-weight: 600; }

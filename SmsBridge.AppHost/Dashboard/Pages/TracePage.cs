@@ -23,7 +23,7 @@ internal static class TracePage
             rows.Append($"""
                 <tr class="span-row" data-span="{span.SpanId}" data-service="{Html.Encode(span.Service)}">
                   <td class="name">
-                    <span class="indent">{string.Concat(Enumerable.Repeat("&#8195;", depths[span.SpanId]))}</span><details><summary><span class="svc">{Html.Encode(span.Service)}</span>{Html.Encode(span.Name)} <span class="muted">{span.KindName}</span></summary>{Attributes(span)}</details>
+                    <details><summary>{string.Concat(Enumerable.Repeat("&#8195;", depths[span.SpanId]))}<span class="svc">{Html.Encode(span.Service)}</span>{Html.Encode(span.Name)} <span class="muted">{span.KindName}{Detail(span)}</span></summary>{Attributes(span)}</details>
                   </td>
                   <td class="bar"><svg viewBox="0 0 1000 10" preserveAspectRatio="none"><rect class="track" x="0" y="0" width="1000" height="10"/><rect class="{css}" x="{F(x)}" y="0" width="{F(width)}" height="10"/></svg></td>
                   <td class="num">{Html.Duration(span.Duration)}</td>
@@ -55,6 +55,15 @@ internal static class TracePage
         return $"""
             <table class="attrs"><tr><td class="muted">span id</td><td class="mono">{span.SpanId}</td></tr><tr><td class="muted">scope</td><td class="mono">{Html.Encode(span.Scope)}</td></tr>{rows}{events}</table>
             """;
+    }
+
+    /// <summary>What a client span called: the URL for HTTP, the start of the statement for a database.</summary>
+    private static string Detail(SpanRecord span)
+    {
+        var detail = span.Attributes.GetValueOrDefault("url.full") ?? span.Attributes.GetValueOrDefault("db.query.text");
+        if (detail is null) return "";
+        detail = detail.ReplaceLineEndings(" ");
+        return " · " + Html.Encode(detail.Length > 60 ? detail[..60] + "…" : detail);
     }
 
     private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
