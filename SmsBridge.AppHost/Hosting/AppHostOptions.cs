@@ -30,6 +30,15 @@ public sealed class AppHostOptions
 
     /// <summary>The OTLP endpoint services export to; null leaves export off.</summary>
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>OTEL_EXPORTER_OTLP_HEADERS for the services (the dashboard's API key).</summary>
+    public string? OtlpHeaders { get; set; }
+
+    /// <summary>Serve the developer dashboard (run mode; tests only when asked) and make it the OTLP endpoint.</summary>
+    public bool Dashboard { get; init; }
+
+    /// <summary>The dashboard's port on 127.0.0.1; null picks a free one.</summary>
+    public int? DashboardPort { get; init; }
 }
 
 internal static class BuildInfo

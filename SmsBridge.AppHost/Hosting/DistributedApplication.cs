@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using SmsBridge.AppHost.Dashboard;
 
 namespace SmsBridge.AppHost.Hosting;
 
@@ -24,6 +25,9 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public IReadOnlyList<Resource> Resources { get; }
 
+    /// <summary>The developer dashboard, once started (when <see cref="AppHostOptions.Dashboard"/> is on).</summary>
+    public DashboardServer? Dashboard { get; private set; }
+
     public static DistributedApplicationBuilder CreateBuilder(string[] args) => DistributedApplicationBuilder.CreateBuilder(args);
 
     public T GetResource<T>(string name) where T : Resource =>
@@ -33,6 +37,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_context.Launcher.ServiceUser is { } user) await ServiceAccount.EnsureAsync(user);
+        await StartDashboardAsync();
         if (Options.StreamLogs)
         {
             foreach (var resource in Resources) resource.Logs.LineAdded += line => ConsoleOutput.Line(resource.Name, line);
@@ -47,6 +52,22 @@ public sealed class DistributedApplication : IAsyncDisposable
             await StopAsync();
             throw;
         }
+    }
+
+    /// <summary>Before any project starts, so each is given the dashboard as its OTLP endpoint (unless one was configured).</summary>
+    private async Task StartDashboardAsync()
+    {
+        if (!Options.Dashboard || Dashboard is not null) return;
+        var dashboard = new DashboardServer(this, Options.DashboardPort);
+        await dashboard.StartAsync();
+        Dashboard = dashboard;
+        if (Options.OtlpEndpoint is null)
+        {
+            Options.OtlpEndpoint = dashboard.OtlpEndpoint;
+            Options.OtlpHeaders = $"{DashboardServer.OtlpApiKeyHeader}={dashboard.OtlpApiKey}";
+        }
+
+        if (Options.StreamLogs) ConsoleOutput.Info("Dashboard: " + dashboard.LoginUrl);
     }
 
     private Task EnsureStarted(Resource resource, CancellationToken cancellationToken) =>
@@ -148,6 +169,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         }
 
         ConsoleOutput.ResourceTable(Resources);
+        if (Dashboard is { } dashboard) ConsoleOutput.Info("Dashboard: " + dashboard.LoginUrl + "  (login link with this run's token)");
         foreach (var parameter in Resources.OfType<ParameterResource>().Where(p => p.WasGenerated && p.FirstRunNotice is not null))
         {
             ConsoleOutput.Info(string.Format(System.Globalization.CultureInfo.InvariantCulture, parameter.FirstRunNotice!, parameter.Value)
@@ -156,6 +178,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         await stopping.Task;
         ConsoleOutput.Info("Stopping…");
         await StopAsync();
+        if (Dashboard is not null) await Dashboard.DisposeAsync();
         ConsoleOutput.Info("Stopped. No child process is left running.");
         return 0;
     }
@@ -174,6 +197,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (Dashboard is not null) await Dashboard.DisposeAsync();
         _context.Launcher.Dispose();
         if (Options.DeleteDataOnDispose && Directory.Exists(Options.DataDirectory))
         {

@@ -40,6 +40,8 @@ public sealed class DistributedApplicationBuilder
             DataDirectory = configuration["AppHost:DataDirectory"] ?? Path.Combine(root, ".data"),
             StreamLogs = true,
             OtlpEndpoint = configuration["AppHost:OtlpEndpoint"],
+            Dashboard = !string.Equals(configuration["AppHost:Dashboard"], "false", StringComparison.OrdinalIgnoreCase),
+            DashboardPort = int.TryParse(configuration["AppHost:DashboardPort"], out var port) ? port : null,
         }, configuration);
     }
 

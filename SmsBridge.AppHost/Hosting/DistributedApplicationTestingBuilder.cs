@@ -23,6 +23,7 @@ public static class DistributedApplicationTestingBuilder
             FastUnsafeStorage = true,
             DeleteDataOnDispose = Environment.GetEnvironmentVariable("SMSBRIDGE_TEST_KEEP_DATA") != "1",
             OtlpEndpoint = testing.OtlpEndpoint,
+            Dashboard = testing.Dashboard,
             StartTimeout = TimeSpan.FromSeconds(60),
         }, configuration);
         if (testing.DeclareGraph) AppGraph.Declare(builder);
@@ -36,6 +37,9 @@ public sealed class TestingOptions
     public Dictionary<string, string?> Configuration { get; } = [];
 
     public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Serve the developer dashboard, as run mode does, and export the services' telemetry to it.</summary>
+    public bool Dashboard { get; set; }
 
     /// <summary>False for a test that declares its own graph.</summary>
     public bool DeclareGraph { get; set; } = true;

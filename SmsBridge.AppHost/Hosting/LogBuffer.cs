@@ -8,11 +8,21 @@ public sealed class LogBuffer(int capacity)
 
     public event Action<string>? LineAdded;
 
+    public int Capacity => capacity;
+
+    /// <summary>Lines pushed out by newer ones, for the dashboard's bounded-memory note.</summary>
+    public long Dropped { get; private set; }
+
     public void Add(string line)
     {
         lock (_lock)
         {
-            if (_lines.Count == capacity) _lines.Dequeue();
+            if (_lines.Count == capacity)
+            {
+                _lines.Dequeue();
+                Dropped++;
+            }
+
             _lines.Enqueue(line);
         }
 

@@ -75,6 +75,7 @@ public sealed class ProjectResource(string name, string projectFolder) : Process
             environment["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
             environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
             environment["OTEL_TRACES_SAMPLER"] = "always_on";
+            if (context.Options.OtlpHeaders is { } headers) environment["OTEL_EXPORTER_OTLP_HEADERS"] = headers;
         }
 
         foreach (var (variable, folder) in DataDirectories)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SmsBridge.Data.Notifications;
@@ -13,6 +14,8 @@ namespace SmsBridge.Receiver.Delivery;
 /// </summary>
 public sealed class DeliveryWorker : BackgroundService
 {
+    private static readonly ActivitySource Activities = new("SmsBridge.Receiver.Delivery");
+
     private readonly Outbox _outbox;
     private readonly WebhookSender _sender;
     private readonly PinProtector _pins;
@@ -77,6 +80,10 @@ public sealed class DeliveryWorker : BackgroundService
             return;
         }
 
+        // A child of the PIN setup that queued it, so one trace runs from register to the backend's webhook.
+        using var activity = Activities.StartActivity("deliver webhook", ActivityKind.Internal, entry.TraceParent);
+        activity?.SetTag("smsbridge.event_id", entry.Id.ToString());
+        activity?.SetTag("smsbridge.attempt", entry.Attempts);
         var payload = new WebhookPayload(entry.Id, entry.Mobile, _pins.Decrypt(entry.PinCiphertext), entry.Hash, entry.VerifiedAt.UtcDateTime);
         var attempt = await _sender.PostAsync(target, entry.Id.ToString(), payload, cancellationToken);
         _metrics.Attempted(attempt);
@@ -84,6 +91,7 @@ public sealed class DeliveryWorker : BackgroundService
         {
             case DeliveryVerdict.Delivered:
                 _circuit.Succeeded();
+                _logger.LogInformation("Hand-off {EventId} delivered on attempt {Attempts}", entry.Id, entry.Attempts);
                 await _outbox.DeliveredAsync(entry, attempt, cancellationToken);
                 _metrics.Finished("delivered");
                 break;

@@ -23,7 +23,7 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
                 FOR UPDATE SKIP LOCKED
             ) due
             WHERE o.id = due.id
-            RETURNING o.id, o.mobile_number, o.hash, o.pin_ciphertext, o.verified_at, o.attempts, o.retry_until, o.sequence
+            RETURNING o.id, o.mobile_number, o.hash, o.pin_ciphertext, o.verified_at, o.attempts, o.retry_until, o.sequence, o.trace_parent
             """);
         command.Parameters.Add(new() { Value = limit });
         command.Parameters.Add(new() { Value = lease });
@@ -32,7 +32,10 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             claimed.Add(new OutboxEntry(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt64(7)));
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt64(7))
+            {
+                TraceParent = reader.IsDBNull(8) ? null : reader.GetString(8),
+            });
         }
 
         return claimed.OrderBy(e => e.Sequence).ToList();
@@ -98,7 +101,11 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
 }
 
 public sealed record OutboxEntry(Guid Id, string Mobile, string Hash, byte[] PinCiphertext, DateTimeOffset VerifiedAt, int Attempts,
-    DateTimeOffset RetryUntil, long Sequence);
+    DateTimeOffset RetryUntil, long Sequence)
+{
+    /// <summary>The W3C traceparent of the PIN setup that queued it; null for rows queued before it was recorded.</summary>
+    public string? TraceParent { get; init; }
+}
 
 /// <summary>One POST to the backend: its status (null when no response came), how long it took, and what went wrong.</summary>
 public sealed record DeliveryAttempt(int? StatusCode, TimeSpan Latency, string? ErrorClass, TimeSpan? RetryAfter)

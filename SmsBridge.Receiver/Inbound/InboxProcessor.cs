@@ -28,14 +28,15 @@ public sealed class InboxProcessor(
     private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
     private static readonly ActivitySource Activities = new("SmsBridge.Receiver.Inbound");
 
-    private readonly Channel<InboundSms> _queue = Channel.CreateBounded<InboundSms>(
+    // Each message travels with the trace context of the request that accepted it, so its validation joins that trace.
+    private readonly Channel<(InboundSms Sms, ActivityContext Parent)> _queue = Channel.CreateBounded<(InboundSms, ActivityContext)>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private volatile bool _backlog = true; // start-up sweeps whatever an earlier run left pending
 
     public void Enqueue(InboundSms sms)
     {
-        if (!_queue.Writer.TryWrite(sms)) _backlog = true;
+        if (!_queue.Writer.TryWrite((sms, Activity.Current?.Context ?? default))) _backlog = true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -68,15 +69,18 @@ public sealed class InboxProcessor(
                 }
 
                 var batch = new List<InboundSms>(QueueBatch);
-                while (!_backlog && _queue.Reader.TryRead(out var sms))
+                var parents = new Dictionary<Guid, ActivityContext>();
+                while (!_backlog && _queue.Reader.TryRead(out var queued))
                 {
-                    batch.Add(sms);
+                    batch.Add(queued.Sms);
+                    parents[queued.Sms.Id] = queued.Parent;
                     if (batch.Count < QueueBatch && _queue.Reader.Count > 0) continue;
-                    if (!await ProcessLanesAsync(batch, stoppingToken)) _backlog = true;
+                    if (!await ProcessLanesAsync(batch, stoppingToken, parents)) _backlog = true;
                     batch.Clear();
+                    parents.Clear();
                 }
 
-                if (batch.Count > 0 && !await ProcessLanesAsync(batch, stoppingToken)) _backlog = true;
+                if (batch.Count > 0 && !await ProcessLanesAsync(batch, stoppingToken, parents)) _backlog = true;
 
                 // Messages queued during a backlog are in the inbox; the sweep takes them in order.
                 if (_backlog) while (_queue.Reader.TryRead(out _)) { }
@@ -112,14 +116,15 @@ public sealed class InboxProcessor(
     /// gone). A lane stops at its first message that cannot be processed; false when any did, and those stay
     /// pending for the sweep.
     /// </summary>
-    private async Task<bool> ProcessLanesAsync(List<InboundSms> batch, CancellationToken cancellationToken)
+    private async Task<bool> ProcessLanesAsync(List<InboundSms> batch, CancellationToken cancellationToken,
+        IReadOnlyDictionary<Guid, ActivityContext>? parents = null)
     {
         var lanes = Math.Max(1, options.Value.ValidationLanes);
         if (batch.Count == 1 || lanes == 1)
         {
             foreach (var sms in batch)
             {
-                if (!await ProcessAsync(sms, cancellationToken)) return false;
+                if (!await ProcessAsync(sms, cancellationToken, parents?.GetValueOrDefault(sms.Id) ?? default)) return false;
             }
 
             return true;
@@ -132,7 +137,7 @@ public sealed class InboxProcessor(
             {
                 foreach (var sms in lane)
                 {
-                    if (!await ProcessAsync(sms, cancellationToken)) return false;
+                    if (!await ProcessAsync(sms, cancellationToken, parents?.GetValueOrDefault(sms.Id) ?? default)) return false;
                 }
 
                 return true;
@@ -141,9 +146,10 @@ public sealed class InboxProcessor(
     }
 
     /// <summary>Validates one message and records its outcome; false when Redis or PostgreSQL could not be reached.</summary>
-    private async Task<bool> ProcessAsync(InboundSms sms, CancellationToken cancellationToken)
+    private async Task<bool> ProcessAsync(InboundSms sms, CancellationToken cancellationToken, ActivityContext parent = default)
     {
-        using var activity = Activities.StartActivity("validate sms");
+        // Swept messages have no parent here: their request's trace is long gone (a restart, a Redis outage).
+        using var activity = Activities.StartActivity("validate sms", ActivityKind.Internal, parent);
         var started = Stopwatch.GetTimestamp();
         try
         {

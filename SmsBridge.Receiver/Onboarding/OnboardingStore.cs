@@ -29,8 +29,8 @@ public sealed class OnboardingStore(NpgsqlDataSource dataSource)
         }
 
         await using (var queue = new NpgsqlCommand("""
-            INSERT INTO webhook_outbox (id, mobile_number, hash, pin_ciphertext, pin_hash, pin_salt, verified_at, retry_until)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO webhook_outbox (id, mobile_number, hash, pin_ciphertext, pin_hash, pin_salt, verified_at, retry_until, trace_parent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """, connection, transaction))
         {
             queue.Parameters.Add(new() { Value = handOff.EventId });
@@ -41,6 +41,8 @@ public sealed class OnboardingStore(NpgsqlDataSource dataSource)
             queue.Parameters.Add(new() { Value = handOff.PinSalt });
             queue.Parameters.Add(new() { Value = handOff.VerifiedAt.UtcDateTime });
             queue.Parameters.Add(new() { Value = handOff.RetryUntil.UtcDateTime });
+            // The PIN setup's trace continues in the delivery worker (see DeliveryWorker).
+            queue.Parameters.Add(new() { Value = (object?)System.Diagnostics.Activity.Current?.Id ?? DBNull.Value });
             await queue.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Net;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using SmsBridge.AppHost.Dashboard;
+using SmsBridge.AppHost.Hosting;
+using SmsBridge.Tests.Delivery;
+using SmsBridge.Tests.Infrastructure;
+
+namespace SmsBridge.Tests.Dashboard;
+
+/// <summary>
+/// The whole graph with the dashboard on, as run mode has it. The test process plays the backend: its requests
+/// and the webhook sink's server span are traced (only inside a flow the test started) and exported to the
+/// dashboard too, so one trace can run from the backend's register call to the webhook it receives.
+/// </summary>
+public sealed class DashboardGraphFixture : IAsyncLifetime
+{
+    public const string BackendService = "backend";
+    private const string FlowSpanName = "onboarding flow";
+    private static readonly ActivitySource Backend = new("SmsBridge.Tests.Dashboard.Backend");
+    private TracerProvider? _tracing;
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public DashboardServer Dashboard => App.Dashboard!;
+
+    public VerificationFlow Flow { get; private set; } = null!;
+
+    public WebhookSink Sink { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create(o => o.Dashboard = true);
+        DeliveryFlow.FastPacing(builder);
+        App = builder.Build();
+        await App.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        Flow = new VerificationFlow(App);
+        Sink = new WebhookSink(Flow.Secret("webhook-secret"));
+        await Sink.StartAsync();
+        await Flow.PointAtAsync(Sink);
+
+        _tracing = Sdk.CreateTracerProviderBuilder()
+            .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService(BackendService))
+            .AddSource(Backend.Name, "Microsoft.AspNetCore", "System.Net.Http")
+            .SetSampler(new FlowSampler())
+            .AddOtlpExporter(o =>
+            {
+                o.Protocol = OtlpExportProtocol.HttpProtobuf;
+                o.Endpoint = new Uri(Dashboard.OtlpEndpoint + "/v1/traces");
+                o.Headers = $"{DashboardServer.OtlpApiKeyHeader}={Dashboard.OtlpApiKey}";
+                // Batched, not simple: a synchronous export per span would block the thread pool the in-process dashboard needs.
+                o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 500;
+            })
+            .Build();
+    }
+
+    /// <summary>Register → SMS → PIN setup → webhook under one root span; returns its trace id once the webhook is delivered.</summary>
+    public async Task<string> TracedOnboardingAsync()
+    {
+        string traceId;
+        Activity.Current = null; // a root of its own, whatever ran before on this thread
+        using (var flow = Backend.StartActivity(FlowSpanName)!)
+        {
+            traceId = flow.TraceId.ToHexString();
+            var id = await Flow.OnboardAsync(VerificationFlow.NewMobile());
+            await Flow.WaitDeliveredAsync([id], TimeSpan.FromSeconds(30));
+        }
+
+        return traceId;
+    }
+
+    /// <summary>An HttpClient signed in to the dashboard with the login link's token, as a browser would be.</summary>
+    public async Task<HttpClient> SignedInClientAsync()
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() })
+        {
+            BaseAddress = Dashboard.Url,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        using var login = await client.GetAsync(Dashboard.LoginUrl);
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _tracing?.Dispose();
+        await Sink.DisposeAsync();
+        Flow.Dispose();
+        await App.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Records only the test's own flows: a root span is kept only when it is the flow span, anything else follows its
+    /// parent. The AppHost's health probes and the exporters' own calls in this process stay out.
+    /// </summary>
+    private sealed class FlowSampler : Sampler
+    {
+        public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
+        {
+            var parent = samplingParameters.ParentContext;
+            var keep = parent.TraceId == default
+                ? samplingParameters.Name == FlowSpanName
+                : parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded);
+            return new SamplingResult(keep ? SamplingDecision.RecordAndSample : SamplingDecision.Drop);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DashboardGraphCollection : ICollectionFixture<DashboardGraphFixture>
+{
+    public const string Name = "dashboard graph";
+}
