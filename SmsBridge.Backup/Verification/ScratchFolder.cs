@@ -24,7 +24,7 @@ public sealed class ScratchFolder : IDisposable
 
     public static async Task<ScratchFolder> CreateAsync(BackupOptions options, CancellationToken cancellationToken)
     {
-        var parent = options.ScratchDirectory ?? System.IO.Path.GetTempPath();
+        var parent = Parent(options);
         // Short names: a Unix socket path must stay under 108 bytes.
         var path = System.IO.Path.Combine(parent, Prefix + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(path);
@@ -47,7 +47,7 @@ public sealed class ScratchFolder : IDisposable
     /// <summary>Removes folders left by a run that died; only called while holding the backup lock.</summary>
     public static int RemoveStale(BackupOptions options)
     {
-        var parent = options.ScratchDirectory ?? System.IO.Path.GetTempPath();
+        var parent = Parent(options);
         if (!Directory.Exists(parent)) return 0;
         var removed = 0;
         foreach (var folder in Directory.EnumerateDirectories(parent, Prefix + "*"))
@@ -67,6 +67,14 @@ public sealed class ScratchFolder : IDisposable
 
         return removed;
     }
+
+    /// <summary>
+    /// One parent per backup folder, so stale-folder cleanup only ever touches this deployment's scratch servers,
+    /// never those of another instance or test graph sharing the machine's temp folder.
+    /// </summary>
+    private static string Parent(BackupOptions options) =>
+        options.ScratchDirectory ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "smsbridge-scratch",
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(options.Directory)))[..8]);
 
     private static void KillServer(string pidFile, string folder)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Admin;
 
@@ -13,11 +14,6 @@ namespace SmsBridge.Tests.Admin;
 [Collection(AdminGraphCollection.Name)]
 public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run",
-    ];
 
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -26,13 +22,7 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-            Timeout = 60_000,
-        });
+        _browser = await DebianChromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using SmsBridge.Tests.Infrastructure;
 using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Dashboard;
@@ -11,11 +12,6 @@ namespace SmsBridge.Tests.Dashboard;
 [Collection(DashboardGraphCollection.Name)]
 public sealed class DashboardBrowserTests(DashboardGraphFixture graph) : IAsyncLifetime
 {
-    private static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run",
-    ];
 
     private static readonly string[] Resources = ["postgres", "cache", "receiver", "admin", "backup"];
 
@@ -29,13 +25,7 @@ public sealed class DashboardBrowserTests(DashboardGraphFixture graph) : IAsyncL
     {
         Directory.CreateDirectory(Artefacts);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-            Timeout = 60_000,
-        });
+        _browser = await DebianChromium.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
