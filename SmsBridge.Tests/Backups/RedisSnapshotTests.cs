@@ -74,12 +74,7 @@ public sealed class RedisSnapshotTests(BackupGraphFixture graph)
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => SmsBridge.AppHost.Hosting.PortAllocator.Next();
 }
 
 /// <summary>Every key of a Redis server with a text rendering of its value (strings, hashes and lists).</summary>

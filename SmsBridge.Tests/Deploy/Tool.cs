@@ -104,10 +104,5 @@ public static class Tool
         return folder;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => SmsBridge.AppHost.Hosting.PortAllocator.Next();
 }
