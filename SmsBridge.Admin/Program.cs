@@ -13,7 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddSmsBridgeData();
-builder.AddRedisClient("cache");
+builder.AddCacheClient();
 builder.AddAdminAuthentication();
 builder.AddAdminFeatures();
 builder.AddAdminUi();

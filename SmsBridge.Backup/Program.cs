@@ -7,7 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddSmsBridgeData();
-builder.AddRedisClient("cache");
+builder.AddCacheClient();
 builder.AddBackupWorker();
 
 var app = builder.Build();

@@ -17,7 +17,7 @@ public static class DataExtensions
     /// </summary>
     public static IHostApplicationBuilder AddSmsBridgeData(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDataSource("smsbridge");
+        builder.AddDatabaseClient();
         if (builder.Configuration.GetConnectionString("smsbridge-migrations") is { } owner)
         {
             builder.Services.AddSingleton(sp => new DatabaseMigrator(owner, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));

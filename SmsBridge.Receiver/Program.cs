@@ -5,7 +5,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddSmsBridgeData();
-builder.AddRedisClient("cache");
+builder.AddCacheClient();
 builder.AddVerification();
 builder.AddDelivery();
 

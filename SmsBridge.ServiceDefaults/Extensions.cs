@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The Aspire-shaped service defaults: one call per service wires telemetry, metrics,
-/// health, resilience, service discovery, logging and the web defaults.
+/// The Aspire service defaults: one call per service wires telemetry, metrics, health, resilience,
+/// service discovery, logging and the web defaults.
 /// </summary>
 public static partial class Extensions
 {
@@ -15,15 +15,19 @@ public static partial class Extensions
     {
         builder.ValidateProductionSecrets();
         builder.Services.AddSingleton(ServiceIdentity.From(builder));
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.ConfigureLogging();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddWebDefaults();
 
-        builder.Services.AddStandardResilienceHandler();
-        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
 
         return builder;
     }

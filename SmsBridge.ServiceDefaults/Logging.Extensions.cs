@@ -18,6 +18,10 @@ public static partial class Extensions
             : new RotatingLogFile(Path.Combine(fileOptions.Directory, identity.ResourceName), identity.ResourceName, fileOptions);
 
         builder.Logging.ClearProviders();
+        // Aspire's clients hand these libraries the logger factory, and they narrate every command and connection step
+        // at Information (SQL text included); their warnings and errors are what an operator needs.
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+        builder.Logging.AddFilter("StackExchange.Redis", LogLevel.Warning);
         builder.Logging.AddProvider(new RedactingLoggerProvider(
             new LogRedactor(SecretValues(builder.Configuration)),
             json: builder.Environment.IsProduction(),

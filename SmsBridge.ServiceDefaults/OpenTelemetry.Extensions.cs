@@ -1,7 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -14,38 +14,45 @@ public static partial class Extensions
     /// <summary>Every app-owned ActivitySource and Meter is named under this prefix, so none needs registering.</summary>
     public const string AppTelemetryPrefix = "SmsBridge.";
 
-    internal static readonly string[] TraceSources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", AppTelemetryPrefix + "*"];
-
-    internal static readonly string[] MeterNames =
-    [
-        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", "Npgsql",
-        AppTelemetryPrefix + "*",
-    ];
+    /// <summary>Probes and scrapes: answered many times a minute, never worth a span.</summary>
+    private static readonly PathString[] UntracedPaths = ["/health", "/alive", "/metrics"];
 
     /// <summary>
-    /// The OpenTelemetry SDK without OpenTelemetry.Extensions.Hosting (not restorable here): providers are
-    /// built when the host starts and flushed when it stops. OTLP export is on only when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; the standard <c>OTEL_*</c> variables are honoured by the SDK.
+    /// Traces, metrics and logs through OpenTelemetry.Extensions.Hosting, as the Aspire template does. OTLP export is
+    /// on only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the SDK honours the other <c>OTEL_*</c> variables);
+    /// metrics are also read by the Prometheus exporter behind <c>/metrics</c> on the management port.
+    /// Npgsql and Redis client spans come from Aspire.Npgsql and Aspire.StackExchange.Redis.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var otlpEnabled = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var identity = ServiceIdentity.From(builder);
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
-            logging.SetResourceBuilder(CreateResource(identity));
-            if (otlpEnabled) logging.AddOtlpExporter();
         });
 
-        builder.Services.AddSingleton<PrometheusMetricReader>();
-        builder.Services.AddSingleton(sp => new TelemetryProviders(identity, otlpEnabled, sp.GetRequiredService<PrometheusMetricReader>()));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TelemetryProviders>());
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(identity.ResourceName, serviceVersion: identity.Version))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(AppTelemetryPrefix + "*")
+                .AddView(PrometheusNames.RenameReservedSuffix)
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(AppTelemetryPrefix + "*")
+                .AddAspNetCoreInstrumentation(aspNetCore =>
+                    aspNetCore.Filter = context => !UntracedPaths.Contains(context.Request.Path))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
         return builder;
     }
-
-    internal static ResourceBuilder CreateResource(ServiceIdentity identity) =>
-        ResourceBuilder.CreateDefault().AddService(identity.ResourceName, serviceVersion: identity.Version);
 }

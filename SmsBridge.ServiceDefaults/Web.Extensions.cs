@@ -8,7 +8,6 @@ using BadHttpRequestException = Microsoft.AspNetCore.Http.BadHttpRequestExceptio
 using IPNetwork = System.Net.IPNetwork;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using SmsBridge.ServiceDefaults.Telemetry;
 using SmsBridge.ServiceDefaults.Web;
 
 namespace Microsoft.Extensions.Hosting;
@@ -82,7 +81,6 @@ public static partial class Extensions
     private static void UseWebDefaults(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        app.UseMiddleware<ServerSpanMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {

@@ -204,14 +204,16 @@ public static partial class MonitoringApi
         return TypedResults.Text(PrometheusConfigExport.Render(host, ports, registry.IsAvailable), "application/yaml; charset=utf-8");
     }
 
-    private static Results<FileStreamHttpResult, ProblemHttpResult> DownloadLog(string service, string? file, LogFiles logs)
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> DownloadLog(string service, string? file, LogFiles logs)
     {
-        if (logs.Open(service, file) is not { } found)
+        if (logs.Find(service, file) is not { } found)
         {
             return Failure.NotFound("No such log file; GET /admin/monitoring/logs/list shows what there is.").ToProblem();
         }
 
-        return TypedResults.File(found.Content, "text/plain; charset=utf-8", found.File.Name);
+        // The service is still appending to its newest file: a physical-file result sends exactly the length it announced,
+        // where a stream result would copy to the end of a file that grew meanwhile and break its own Content-Length.
+        return TypedResults.PhysicalFile(found.Path, "text/plain; charset=utf-8", found.File.Name);
     }
 
     [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$")]

@@ -30,15 +30,11 @@ public sealed partial class LogFiles(IConfiguration configuration)
         return [.. files.OrderBy(f => f.Service, StringComparer.Ordinal).ThenByDescending(f => f.ModifiedAt)];
     }
 
-    /// <summary>The named file of the service, or its newest when <paramref name="name"/> is null.</summary>
-    public (LogFile File, Stream Content)? Open(string service, string? name)
+    /// <summary>The named file of the service, or its newest when <paramref name="name"/> is null, with its full path.</summary>
+    public (LogFile File, string Path)? Find(string service, string? name)
     {
         var match = List().Where(f => f.Service == service && (name is null || f.Name == name)).MaxBy(f => f.ModifiedAt);
-        if (match is null) return null;
-        var path = Path.Combine(Root!, match.Service, match.Name);
-        // The service is still appending: share for writing, and let rotation delete it under us.
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        return (match, stream);
+        return match is null ? null : (match, Path.Combine(Root!, match.Service, match.Name));
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]

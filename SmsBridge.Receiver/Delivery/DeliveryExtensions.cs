@@ -6,8 +6,12 @@ public static class DeliveryExtensions
     public static IHostApplicationBuilder AddDelivery(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration("Delivery");
-        // The outbox is the retry policy (durable, hours long); the per-request pipeline would only double it.
-        builder.Services.AddHttpClient(WebhookSender.ClientName).ConfigureStandardResilience(o => o.Enabled = false);
+        // The outbox is the retry policy (durable, hours long) and WebhookSender times each attempt; the standard
+        // handler the defaults put on every client would retry inside one attempt and hide it from the outbox.
+        // RemoveAllResilienceHandlers is the package's way to opt one client out of the defaults (still marked experimental).
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient(WebhookSender.ClientName).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<DeliverySignal>();
         builder.Services.AddSingleton<DeliveryMetrics>();
         builder.Services.AddSingleton<WebhookSigner>();

@@ -48,6 +48,11 @@ public sealed class DashboardTraceTests(DashboardGraphFixture graph)
         var sinkSpan = spans.Single(s => s.Service == DashboardGraphFixture.BackendService && s.KindName == "server");
         Assert.Equal(webhookCall.SpanId, sinkSpan.ParentSpanId);
         Assert.All(spans, s => Assert.NotEqual(SpanStatus.Error, s.Status));
+        // Through PostgreSQL and Redis: their client spans (Aspire.Npgsql, Aspire.StackExchange.Redis) join the same trace.
+        await Eventually.TrueAsync(() => Task.FromResult(
+                store.Trace(traceId).Any(s => s is { Service: "receiver", KindName: "client", Scope: "Npgsql" })
+                && store.Trace(traceId).Any(s => s.Service == "receiver" && s.Attributes.GetValueOrDefault("db.system") == "redis")),
+            TimeSpan.FromSeconds(30), "PostgreSQL and Redis client spans in the flow's trace");
 
         await Eventually.TrueAsync(() => Task.FromResult(
                 store.Logs(service: "receiver", traceId: traceId).Any(l => l.Message.EndsWith(": verified", StringComparison.Ordinal))

@@ -28,7 +28,7 @@ public sealed class RedisHardeningTests(ProductionRedis redis) : IClassFixture<P
     [Fact]
     public async Task The_services_redis_client_connects_and_works_under_the_acl()
     {
-        // The services' own client (StackExchange.Redis 1.2.6, password-only AUTH as "default"), configured as ServiceDefaults does.
+        // The services' own client library (StackExchange.Redis 2.13, password-only AUTH as "default"), configured as CacheClient does.
         var options = StackExchange.Redis.ConfigurationOptions.Parse($"127.0.0.1:{redis.Port},password={AppPassword}");
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 5000;

@@ -13,4 +13,12 @@ public static class Eventually
             await Task.Delay(200);
         }
     }
+
+    /// <summary>Polls until <paramref name="find"/> returns a value, failing with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    public static async Task<T> ValueAsync<T>(Func<T?> find, TimeSpan timeout, string what) where T : class
+    {
+        T? found = null;
+        await TrueAsync(() => Task.FromResult((found = find()) is not null), timeout, what);
+        return found!;
+    }
 }

@@ -35,9 +35,9 @@ public sealed class OtlpCollector : IAsyncDisposable
         await _app.StartAsync();
     }
 
-    /// <summary>Every span as (service.name, span name, attributes), decoded by the dashboard's OTLP decoder.</summary>
-    public IEnumerable<(string Service, string Name, IReadOnlyDictionary<string, string> Attributes)> Spans() =>
-        Traces.SelectMany(request => OtlpDecoder.DecodeTraces(ByteString.CopyFrom(request))).Select(s => (s.Service, s.Name, s.Attributes));
+    /// <summary>Every span received, decoded by the dashboard's OTLP decoder.</summary>
+    public IEnumerable<SpanRecord> Spans() =>
+        Traces.SelectMany(request => OtlpDecoder.DecodeTraces(ByteString.CopyFrom(request)));
 
     private static async Task<byte[]> ReadAsync(HttpRequest request)
     {

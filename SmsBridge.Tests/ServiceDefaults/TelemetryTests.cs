@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using SmsBridge.AppHost.Dashboard.Otlp;
 using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Delivery;
 using SmsBridge.Tests.Infrastructure;
@@ -35,19 +36,38 @@ public sealed class TelemetryGraphFixture : IAsyncLifetime
 /// <summary>What AddServiceDefaults gives every service: OTLP traces, Prometheus metrics, redacted logs.</summary>
 public sealed class TelemetryTests(TelemetryGraphFixture graph) : IClassFixture<TelemetryGraphFixture>
 {
+    private static readonly string[] UntracedPaths = ["/health", "/alive", "/metrics"];
+
     [Fact]
     public async Task A_request_arrives_at_the_otlp_endpoint_as_a_server_span_named_for_its_route()
     {
         await graph.Flow.RegisterAsync(VerificationFlow.NewMobile());
 
-        await Eventually.TrueAsync(() => Task.FromResult(graph.Collector.Spans().Any(s => s.Name == "POST /onboarding/register")),
+        var span = await Eventually.ValueAsync(() => graph.Collector.Spans().FirstOrDefault(s => s.Name == "POST /onboarding/register"),
             TimeSpan.FromSeconds(20), "the register span at the collector");
-        var span = graph.Collector.Spans().First(s => s.Name == "POST /onboarding/register");
         Assert.Equal("receiver", span.Service);
+        Assert.Equal("server", span.KindName);
         Assert.Equal("POST", span.Attributes["http.request.method"]);
         Assert.Equal("/onboarding/register", span.Attributes["http.route"]);
         Assert.Equal("200", span.Attributes["http.response.status_code"]);
-        Assert.DoesNotContain(graph.Collector.Spans(), s => s.Name.Contains("/health", StringComparison.Ordinal));
+        Assert.DoesNotContain(graph.Collector.Spans(), s => UntracedPaths.Any(path => s.Name.Contains(path, StringComparison.Ordinal)
+                                                                                  || s.Attributes.GetValueOrDefault("url.path") == path));
+    }
+
+    [Fact]
+    public async Task A_register_trace_holds_its_postgresql_and_redis_client_spans()
+    {
+        await graph.Flow.RegisterAsync(VerificationFlow.NewMobile());
+
+        var register = await Eventually.ValueAsync(() => graph.Collector.Spans().LastOrDefault(s => s.Name == "POST /onboarding/register"),
+            TimeSpan.FromSeconds(20), "the register span");
+        IEnumerable<SpanRecord> Children() => graph.Collector.Spans().Where(s => s.TraceId == register.TraceId && s.KindName == "client");
+        await Eventually.TrueAsync(() => Task.FromResult(Children().Any(s => s.Scope == "Npgsql")),
+            TimeSpan.FromSeconds(20), "a PostgreSQL client span in the register trace");
+        // The Redis instrumentation collects its spans from profiling sessions, flushed every 10 s.
+        await Eventually.TrueAsync(() => Task.FromResult(Children().Any(s => s.Attributes.GetValueOrDefault("db.system") == "redis")),
+            TimeSpan.FromSeconds(30), "a Redis client span in the register trace");
+        Assert.All(Children(), s => Assert.Equal("receiver", s.Service));
     }
 
     [Fact]
