@@ -1,0 +1,39 @@
+using SmsBridge.AppHost;
+using SmsBridge.AppHost.Hosting;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var data = LocalData.From(builder);
+builder.AddStartupReport();
+
+// Infrastructure: PostgreSQL (three role connections) and Redis; given connection strings, existing servers instead.
+var (database, migrations, backupReader) = builder.AddDatabase(data);
+var cache = builder.AddCache(data);
+
+// Services
+var receiver = builder.AddService<Projects.SmsBridge_Receiver>("receiver", data)
+    .WithReference(database).WithReference(migrations).WithReference(cache)
+    .WaitFor(migrations).WaitFor(cache)
+    .WithEnvironment("Secrets__BackendApiKey", builder.AddSecret("backend-api-key", Secrets.Password))
+    .WithEnvironment("Secrets__GatewayApiKey", builder.AddSecret("gateway-api-key", Secrets.Password))
+    .WithEnvironment("Secrets__GatewaySigningKey", builder.AddSecret("gateway-signing-key", Secrets.Password))
+    .WithEnvironment("Secrets__WebhookSecret", builder.AddSecret("webhook-secret", Secrets.WebhookSecret))
+    .WithEnvironment("Secrets__PinEncryptionKey", builder.AddSecret("pin-encryption-key", Secrets.Key))
+    .WithEnvironment("Secrets__HashKey", builder.AddSecret("hash-key", Secrets.Key))
+    .WithPublicHttpEndpoint();
+
+var backup = builder.AddService<Projects.SmsBridge_Backup>("backup", data)
+    .WithReference(database).WithReference(backupReader).WithReference(cache)
+    .WaitFor(receiver)
+    .WithEnvironment("Secrets__BackupEncryptionKey", builder.AddSecret("backup-encryption-key", Secrets.Key))
+    // The owner's connection, used only to restore (the admin's restore request); dumps use the read-only role.
+    .WithEnvironment("ConnectionStrings__smsbridge-restore", migrations.Resource)
+    .WithDataDirectory("Backup__Directory", "backups", data);
+
+builder.AddService<Projects.SmsBridge_Admin>("admin", data)
+    .WithReference(database).WithReference(cache).WithReference(receiver).WithReference(backup)
+    .WaitFor(receiver)
+    .WithDataDirectory("Admin__DataDirectory", "admin", data)
+    .WithEnvironment("Secrets__AdminPassword", builder.AddSecret("admin-password", Secrets.Password))
+    .WithMonitoringEndpoints(receiver, builder);
+
+builder.Build().Run();

@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using Aspire.Hosting.Publishing;
+
+namespace SmsBridge.AppHost.Hosting;
+
+/// <summary>Generated secret defaults: Aspire persists each in the AppHost's user secrets on first run.</summary>
+public static class Secrets
+{
+    /// <summary>A secret parameter, generated on first run and kept; <paramref name="generate"/> gives its form.</summary>
+    public static IResourceBuilder<ParameterResource> AddSecret(this IDistributedApplicationBuilder builder, string name, Func<string> generate) =>
+        builder.AddParameter(name, new GeneratedSecret(generate), secret: true, persist: true);
+
+    /// <summary>A password of letters and digits (no quoting trouble in connection strings or SQL).</summary>
+    public static string Password() =>
+        RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 32);
+
+    /// <summary>A 256-bit key, base64.</summary>
+    public static string Key() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A Standard Webhooks signing secret.</summary>
+    public static string WebhookSecret() => "whsec_" + Key();
+
+    private sealed class GeneratedSecret(Func<string> generate) : ParameterDefault
+    {
+        private string? _value;
+
+        public override string GetDefaultValue() => _value ??= generate();
+
+        // The manifest asks the deployer to generate a value of the same strength; it never carries one.
+        public override void WriteToManifest(ManifestPublishingContext context) =>
+            new GenerateParameterDefault { MinLength = 32, Special = false }.WriteToManifest(context);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+
+namespace SmsBridge.AppHost.Hosting;
+
+/// <summary>How each SMS Bridge service is declared: its public and management endpoints, logs and data folders.</summary>
+public static class ServiceExtensions
+{
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, LocalData data)
+        where TProject : IProjectMetadata, new()
+    {
+        var service = builder.AddProject<TProject>(name, launchProfileName: null)
+            .WithHttpEndpoint(name: "http")
+            // ServiceDefaults listens on Management:Port itself; an endpoint with env: stays out of ASPNETCORE_URLS.
+            .WithHttpEndpoint(name: "management", env: "Management__Port")
+            .WithHttpHealthCheck("/health");
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            service.WithEnvironment("Logging__Files__Directory", data.PathOf("logs"));
+        }
+
+        return service;
+    }
+
+    public static IResourceBuilder<ProjectResource> WithPublicHttpEndpoint(this IResourceBuilder<ProjectResource> service) =>
+        service.WithEndpoint("http", endpoint => endpoint.IsExternal = true);
+
+    public static IResourceBuilder<ProjectResource> WithDataDirectory(this IResourceBuilder<ProjectResource> service, string variable,
+        string folder, LocalData data) =>
+        service.WithEnvironment(variable, service.ApplicationBuilder.ExecutionContext.IsRunMode
+            ? data.PathOf(folder)
+            : $"/var/lib/smsbridge/{folder}");
+
+    /// <summary>The fixed internal endpoints the admin service may open a time-boxed forwarder to.</summary>
+    public static IResourceBuilder<ProjectResource> WithMonitoringEndpoints(this IResourceBuilder<ProjectResource> admin,
+        IResourceBuilder<ProjectResource> receiver, IDistributedApplicationBuilder builder)
+    {
+        admin.WithEnvironment("Monitoring__Endpoints__metrics", HostAndPort(receiver.GetEndpoint("management")));
+        foreach (var server in builder.Resources.OfType<IResourceWithEndpoints>().Where(r => r is LocalPostgresResource or LocalRedisResource))
+        {
+            var key = server is LocalPostgresResource ? "postgres" : "redis";
+            admin.WithEnvironment($"Monitoring__Endpoints__{key}", HostAndPort(new EndpointReference(server, "tcp")));
+        }
+
+        return admin;
+    }
+
+    private static ReferenceExpression HostAndPort(EndpointReference endpoint) =>
+        ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.TargetPort)}");
+}
