@@ -1,4 +1,4 @@
-using SmsBridge.AppHost;
+using Microsoft.Extensions.Configuration;
 using SmsBridge.AppHost.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -19,6 +19,7 @@ var receiver = builder.AddService<Projects.SmsBridge_Receiver>("receiver", data)
     .WithEnvironment("Secrets__WebhookSecret", builder.AddSecret("webhook-secret", Secrets.WebhookSecret))
     .WithEnvironment("Secrets__PinEncryptionKey", builder.AddSecret("pin-encryption-key", Secrets.Key))
     .WithEnvironment("Secrets__HashKey", builder.AddSecret("hash-key", Secrets.Key))
+    .WithReplicas(builder.Configuration.GetValue("AppHost:Replicas:receiver", 1))
     .WithPublicHttpEndpoint();
 
 var backup = builder.AddService<Projects.SmsBridge_Backup>("backup", data)

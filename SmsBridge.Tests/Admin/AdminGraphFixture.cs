@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Npgsql;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Admin;
 
@@ -18,11 +17,9 @@ public sealed class AdminGraphFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
-    public ProjectResource Admin => App.GetResource<ProjectResource>("admin");
+    public string AdminPassword => App.Secret("admin-password");
 
-    public string AdminPassword => App.GetResource<ParameterResource>("admin-password").Value;
-
-    public string RedisPassword => App.GetResource<RedisResource>("cache").Password.Value;
+    public string RedisPassword => App.Secret("cache-password");
 
     public string DatabaseConnectionString { get; private set; } = null!;
 
@@ -30,8 +27,7 @@ public sealed class AdminGraphFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = Start(out _);
-        await App.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        App = await StartAsync();
         DatabaseConnectionString = (await App.GetConnectionStringAsync("smsbridge"))!;
         Database = NpgsqlDataSource.Create(DatabaseConnectionString);
         await AdminTestKit.UseFreeMonitoringPortsAsync(CreateClient());
@@ -41,17 +37,16 @@ public sealed class AdminGraphFixture : IAsyncLifetime
     }
 
     /// <summary>A graph whose admin service binds its monitoring forwarders on loopback only.</summary>
-    public static DistributedApplication Start(out DistributedApplicationBuilder builder)
-    {
-        builder = DistributedApplicationTestingBuilder.Create();
-        var app = builder.Build();
-        app.GetResource<ProjectResource>("admin").Environment["Monitoring__BindAddress"] = () => "127.0.0.1";
-        return app;
-    }
+    public static Task<DistributedApplication> StartAsync(Action<IDistributedApplicationTestingBuilder>? configure = null) =>
+        TestGraph.StartAsync(builder =>
+        {
+            builder.Project("admin").WithEnvironment("Monitoring__BindAddress", "127.0.0.1");
+            configure?.Invoke(builder);
+        });
 
     public HttpClient CreateClient(string? user = "admin", string? password = null)
     {
-        var client = App.CreateHttpClient("admin");
+        var client = App.CreateHttpClient("admin", "http");
         if (user is not null)
         {
             password ??= user == ViewerName ? ViewerPassword : AdminPassword;
@@ -66,7 +61,7 @@ public sealed class AdminGraphFixture : IAsyncLifetime
     public static async Task<(int Exit, string Output, string Error)> RunCliAsync(DistributedApplication app, string? connectionString,
         string? password, params string[] args)
     {
-        var dll = Path.Combine(app.Options.RepositoryRoot, "SmsBridge.Admin", "bin", app.Options.Configuration, "net10.0", "SmsBridge.Admin.dll");
+        var dll = Path.Combine(Repo.Root, "SmsBridge.Admin", "bin", Repo.Configuration, "net10.0", "SmsBridge.Admin.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);

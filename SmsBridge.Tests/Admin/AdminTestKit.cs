@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Admin;
 
@@ -15,7 +14,7 @@ public static class AdminTestKit
     /// <summary>Moves every monitoring port to a free loopback port (the defaults may be taken on a shared machine).</summary>
     public static async Task UseFreeMonitoringPortsAsync(HttpClient admin)
     {
-        var body = Services.ToDictionary(s => s, _ => (object)PortAllocator.Next());
+        var body = Services.ToDictionary(s => s, _ => (object)FreePorts.Next());
         body["change_note"] = "tests: free ports";
         using var response = await admin.PostAsJsonAsync("/admin/monitoring/port-config", body);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());

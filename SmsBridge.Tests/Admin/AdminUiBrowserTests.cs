@@ -35,7 +35,7 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = graph.Admin.HttpEndpoint.ToString().TrimEnd('/'),
+            BaseURL = graph.App.HttpEndpoint("admin").ToString().TrimEnd('/'),
             JavaScriptEnabled = javaScript,
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
@@ -72,7 +72,7 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
     public async Task An_operator_works_through_the_web_ui()
     {
         // A wrong password is refused on the page itself.
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = graph.Admin.HttpEndpoint.ToString().TrimEnd('/') });
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = graph.App.HttpEndpoint("admin").ToString().TrimEnd('/') });
         var login = await context.NewPageAsync();
         var response = await login.GotoAsync("/login");
         Assert.Contains("script-src 'self'", await response!.HeaderValueAsync("content-security-policy") ?? "", StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
         Assert.Equal(threshold + 11, changed.GetProperty("settings").GetProperty("count_threshold").GetInt32());
         Assert.Equal("browser test: raise threshold", changed.GetProperty("change_note").GetString());
 
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(graph.App.Options.RepositoryRoot, "TestResults", "admin-settings.png") });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repo.Root, "TestResults", "admin-settings.png") });
         await page.GetByRole(AriaRole.Button, new() { Name = $"Activate version {previousVersion}" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Version {previousVersion} is active again");
         var rolledBack = await ActiveSettingsAsync();
@@ -128,7 +128,7 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
         var health = page.GetByRole(AriaRole.Region, new() { Name = "Health" });
         await Assertions.Expect(health.GetByRole(AriaRole.Row, new() { Name = "receiver" })).ToContainTextAsync("healthy");
         await Assertions.Expect(health.GetByRole(AriaRole.Row, new() { Name = "backup" })).ToContainTextAsync("healthy");
-        var artefacts = Directory.CreateDirectory(Path.Combine(graph.App.Options.RepositoryRoot, "TestResults"));
+        var artefacts = Directory.CreateDirectory(Path.Combine(Repo.Root, "TestResults"));
         var screenshot = Path.Combine(artefacts.FullName, "admin-dashboard.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot).Length > 10_000, "the dashboard screenshot was written");

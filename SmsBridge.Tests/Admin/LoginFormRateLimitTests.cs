@@ -1,5 +1,4 @@
 using System.Net;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Admin;
 
@@ -9,10 +8,8 @@ public sealed class LoginFormRateLimitTests
     [Fact]
     public async Task The_login_form_answers_429_once_an_address_posts_too_often()
     {
-        await using var app = DistributedApplicationTestingBuilder.Create().Build();
-        app.GetResource<ProjectResource>("admin").Environment["Admin__Login__FormPostsPerMinutePerAddress"] = () => "3";
-        await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        using var client = app.CreateHttpClient("admin");
+        await using var app = await TestGraph.StartAsync(b => b.Project("admin").WithEnvironment("Admin__Login__FormPostsPerMinutePerAddress", "3"));
+        using var client = app.CreateHttpClient("admin", "http");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)

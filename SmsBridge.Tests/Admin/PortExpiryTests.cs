@@ -6,7 +6,6 @@ using Microsoft.Extensions.Options;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.Admin.Monitoring;
 using SmsBridge.Admin.Settings;
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Data.Audit;
 using SmsBridge.Tests.Infrastructure;
 

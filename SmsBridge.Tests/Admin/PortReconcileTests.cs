@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using Npgsql;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Admin;
 
@@ -12,11 +11,10 @@ public sealed class PortReconcileTests
     [Fact]
     public async Task Ports_recorded_open_by_a_killed_run_are_reconciled_and_a_clean_stop_closes_them_as_shutdown()
     {
-        await using var app = AdminGraphFixture.Start(out _);
-        await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        await using var app = await AdminGraphFixture.StartAsync();
         await using var db = NpgsqlDataSource.Create((await app.GetConnectionStringAsync("smsbridge"))!);
-        using var admin = app.CreateHttpClient("admin");
-        var password = app.GetResource<ParameterResource>("admin-password").Value;
+        using var admin = app.CreateHttpClient("admin", "http");
+        var password = app.Secret("admin-password");
         admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("admin:" + password)));
         await AdminTestKit.UseFreeMonitoringPortsAsync(admin);
@@ -25,7 +23,7 @@ public sealed class PortReconcileTests
             new { service = "redis", duration_minutes = 60 }), HttpStatusCode.OK);
         var port = first.GetProperty("external_port").GetInt32();
 
-        await app.GetResource<ProjectResource>("admin").KillAsync();
+        await app.KillAsync("admin");
         Assert.Equal((null, null), await RowAsync(db, port));
         await app.RestartResourceAsync("admin");
 
@@ -38,7 +36,7 @@ public sealed class PortReconcileTests
         // Open again, then stop the service cleanly: the forwarder closes and the row says why.
         await AdminTestKit.JsonAsync(await admin.PostAsJsonAsync("/admin/monitoring/open-port",
             new { service = "redis", duration_minutes = 15 }), HttpStatusCode.OK);
-        await app.GetResource<ProjectResource>("admin").StopAsync();
+        await app.StopResourceAsync("admin");
         Assert.Equal(("shutdown", "system"), await RowAsync(db, port));
         var refused = await Assert.ThrowsAsync<SocketException>(async () =>
         {

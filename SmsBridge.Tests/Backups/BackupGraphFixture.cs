@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Backup.Catalogue;
 using SmsBridge.Backup.Running;
 using StackExchange.Redis;

@@ -74,7 +74,7 @@ public sealed class RedisSnapshotTests(BackupGraphFixture graph)
         }
     }
 
-    private static int FreePort() => SmsBridge.AppHost.Hosting.PortAllocator.Next();
+    private static int FreePort() => FreePorts.Next();
 }
 
 /// <summary>Every key of a Redis server with a text rendering of its value (strings, hashes and lists).</summary>

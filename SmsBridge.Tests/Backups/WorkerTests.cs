@@ -10,7 +10,7 @@ public sealed class WorkerTests(BackupGraphFixture graph)
     [Fact]
     public async Task The_worker_carries_out_backup_and_verify_requests_and_reports_health_and_metrics()
     {
-        using var client = graph.App.CreateHttpClient("backup");
+        using var client = graph.App.CreateHttpClient("backup", "http");
         Assert.Equal("healthy", await BackupHealthAsync(client));
 
         var backupRequest = await FileRequestAsync("backup", null);

@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using SmsBridge.Tests.Infrastructure;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Dashboard;
 
@@ -76,7 +75,7 @@ public sealed class DashboardBrowserTests(DashboardGraphFixture graph) : IAsyncL
         Assert.Equal(Resources.Length, await page.Locator("table.resources tbody tr").CountAsync());
         Assert.Equal(3, await page.Locator("button[data-action='restart']").CountAsync());
         var receiverRow = page.Locator("tr[data-resource='receiver']");
-        Assert.Contains(graph.App.GetResource<ProjectResource>("receiver").HttpEndpoint.ToString(), await receiverRow.InnerTextAsync(),
+        Assert.Contains(graph.App.HttpEndpoint("receiver").ToString(), await receiverRow.InnerTextAsync(),
             StringComparison.Ordinal);
         await ScreenshotAsync(page, "resources");
 

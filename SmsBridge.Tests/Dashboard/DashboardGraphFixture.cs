@@ -5,7 +5,6 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using SmsBridge.AppHost.Dashboard;
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Delivery;
 using SmsBridge.Tests.Infrastructure;
 

@@ -1,4 +1,3 @@
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Delivery;
@@ -43,7 +42,7 @@ public sealed class DeliveryFaultTests
         await Eventually.TrueAsync(() => Task.FromResult(!sink.Received.IsEmpty || sink.MaxInFlightPerId > 0), TimeSpan.FromSeconds(10),
             "deliveries in flight");
 
-        await app.GetResource<ProjectResource>("receiver").KillAsync();
+        await app.KillAsync("receiver");
         await app.RestartResourceAsync("receiver");
 
         await flow.WaitDeliveredAsync(ids, TimeSpan.FromSeconds(60));
@@ -53,14 +52,8 @@ public sealed class DeliveryFaultTests
     [Fact]
     public async Task Two_receivers_share_the_outbox_without_sending_one_delivery_twice_at_once()
     {
-        await using var app = await TestGraph.StartAsync(b =>
-        {
-            DeliveryFlow.FastPacing(b);
-            var first = b.Resources.OfType<ProjectResource>().Single(r => r.Name == "receiver");
-            var second = b.AddProject("receiver2", "SmsBridge.Receiver");
-            foreach (var (key, value) in first.Environment) second.Resource.Environment[key] = value;
-            second.WaitFor(b.CreateResourceBuilder(first));
-        });
+        // Two replicas of the receiver behind the graph's proxy, sharing one database.
+        await using var app = await TestGraph.StartAsync(b => DeliveryFlow.FastPacing(b), "AppHost:Replicas:receiver=2");
         using var flow = new VerificationFlow(app);
         await using var sink = new WebhookSink(flow.Secret("webhook-secret")) { Delay = TimeSpan.FromMilliseconds(300) };
         await sink.StartAsync();

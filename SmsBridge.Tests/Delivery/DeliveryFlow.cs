@@ -1,5 +1,4 @@
 using System.Net;
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Delivery;
@@ -7,14 +6,14 @@ namespace SmsBridge.Tests.Delivery;
 /// <summary>Fast pacing for delivery tests: short backoff, lease, poll and breaker periods.</summary>
 public static class DeliveryFlow
 {
-    public static void FastPacing(DistributedApplicationBuilder builder, string receiver = "receiver")
+    public static void FastPacing(IDistributedApplicationTestingBuilder builder, string receiver = "receiver")
     {
-        var env = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == receiver).Environment;
-        env["Delivery__RetryBaseDelay"] = () => "00:00:00.200";
-        env["Delivery__PollInterval"] = () => "00:00:01";
-        env["Delivery__AttemptTimeout"] = () => "00:00:03";
-        env["Delivery__Lease"] = () => "00:00:05";
-        env["Delivery__BreakerOpenDuration"] = () => "00:00:01";
+        builder.Project(receiver)
+            .WithEnvironment("Delivery__RetryBaseDelay", "00:00:00.200")
+            .WithEnvironment("Delivery__PollInterval", "00:00:01")
+            .WithEnvironment("Delivery__AttemptTimeout", "00:00:03")
+            .WithEnvironment("Delivery__Lease", "00:00:05")
+            .WithEnvironment("Delivery__BreakerOpenDuration", "00:00:01");
     }
 
     public static Task PointAtAsync(this VerificationFlow flow, WebhookSink sink) =>

@@ -15,7 +15,7 @@ namespace SmsBridge.Tests.Delivery;
 /// </summary>
 public sealed class WebhookClientTests : IAsyncLifetime
 {
-    private readonly int _port = SmsBridge.AppHost.Hosting.PortAllocator.Next();
+    private readonly int _port = FreePorts.Next();
     private int _hits;
     private WebApplication _stub = null!;
     private IHost _receiver = null!;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Delivery;

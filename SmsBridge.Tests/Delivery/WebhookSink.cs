@@ -18,7 +18,7 @@ public sealed class WebhookSink(string secret) : IAsyncDisposable
     private WebApplication? _app;
     private int _maxInFlightPerId;
 
-    public int Port { get; } = SmsBridge.AppHost.Hosting.PortAllocator.Next();
+    public int Port { get; } = FreePorts.Next();
 
     public string Url => $"http://127.0.0.1:{Port}/hooks";
 

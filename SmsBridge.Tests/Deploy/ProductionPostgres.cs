@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Deploy;
 

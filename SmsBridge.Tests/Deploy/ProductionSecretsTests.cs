@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Deploy;
 

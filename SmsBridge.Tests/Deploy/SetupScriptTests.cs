@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Deploy;
 

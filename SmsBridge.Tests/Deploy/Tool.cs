@@ -104,5 +104,5 @@ public static class Tool
         return folder;
     }
 
-    public static int FreePort() => SmsBridge.AppHost.Hosting.PortAllocator.Next();
+    public static int FreePort() => FreePorts.Next();
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Data.Caching;
 using SmsBridge.Tests.Infrastructure;
 using StackExchange.Redis;
@@ -21,7 +20,7 @@ public sealed class HostileInputTests(GraphFixture graph)
         var corpus = new HostileCorpus(flow.Secret("backend-api-key"), flow.Secret("gateway-api-key"), flow.Secret("gateway-signing-key"));
         var requests = corpus.All().ToList();
         Assert.True(requests.Count >= 200, $"the corpus has {requests.Count} requests");
-        var port = graph.App.GetResource<ProjectResource>("receiver").HttpPort;
+        var port = graph.App.HttpEndpoint("receiver").Port;
 
         var answers = new List<(string Name, int Status, string Body)>();
         foreach (var (name, request) in requests)

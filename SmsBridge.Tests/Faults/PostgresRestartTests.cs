@@ -1,4 +1,3 @@
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Faults;
@@ -15,7 +14,7 @@ public sealed class PostgresRestartTests
     {
         await using var app = await TestGraph.StartAsync();
         using var flow = new VerificationFlow(app);
-        var receiverPid = app.GetResource<ProjectResource>("receiver").ProcessId;
+        var receiverPid = await app.ProcessIdAsync("receiver");
         var load = new FaultLoad(flow);
         var previous = new System.Collections.Concurrent.ConcurrentQueue<(string Mobile, string Code)>();
 
@@ -41,7 +40,7 @@ public sealed class PostgresRestartTests
         Assert.All(load.Answers, a => Assert.Contains(a.Status, a.Operation == "pin-setup" ? [200, 403, 503] : new[] { 200, 202, 503 }));
         Assert.Contains(load.Answers, a => a.Status == 503);
         Assert.Contains(load.Answers, a => a.Status == 202);
-        Assert.Equal(receiverPid, app.GetResource<ProjectResource>("receiver").ProcessId); // recovered without a restart
+        Assert.Equal(receiverPid, await app.ProcessIdAsync("receiver")); // recovered without a restart
 
         // Every 202 is in the inbox and processed; every 200 PIN setup has its onboarding and its hand-off.
         Assert.Equal(load.Accepted.Count, await load.WaitAllFinalAsync(TimeSpan.FromSeconds(60)));

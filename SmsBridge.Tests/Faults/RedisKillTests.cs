@@ -1,4 +1,3 @@
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Faults;
@@ -32,7 +31,7 @@ public sealed class RedisKillTests
         await Parallel.ForEachAsync(Enumerable.Range(0, Total), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             var n = Interlocked.Increment(ref sent);
-            if (n == 300) outage = Task.Run(async () => await app.GetResource<RedisResource>("cache").KillAsync());
+            if (n == 300) outage = Task.Run(async () => await app.KillAsync("cache"));
             if (n == 700)
             {
                 await outage!;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Delivery;
 using SmsBridge.Tests.Infrastructure;
 
@@ -26,7 +25,7 @@ public sealed class ServiceKillTests
         var running = FaultLoad.RunAsync(6, stop.Token, _ => load.OnboardAsync(VerificationFlow.NewMobile("+447705"), waitForOutcome: true));
         await Eventually.TrueAsync(() => Task.FromResult(load.HandedOff.Count >= 10), TimeSpan.FromSeconds(60), "ten hand-offs under load");
 
-        await app.GetResource<ProjectResource>("receiver").KillAsync();
+        await app.KillAsync("receiver");
         await app.RestartResourceAsync("receiver");
         var handedOffBeforeRestart = load.HandedOff.Count;
         await Eventually.TrueAsync(() => Task.FromResult(load.HandedOff.Count >= handedOffBeforeRestart + 10), TimeSpan.FromSeconds(60),

@@ -10,10 +10,10 @@ public sealed class AspireGraphTests
     [Fact]
     public async Task Whole_graph_under_aspire_reports_healthy()
     {
-        await using var graph = await AspireGraph.StartAsync();
+        await using var app = await TestGraph.StartAsync();
         foreach (var service in new[] { "receiver", "admin", "backup" })
         {
-            using var client = graph.App.CreateHttpClient(service, "http");
+            using var client = app.CreateHttpClient(service, "http");
             using var response = await client.GetAsync(new Uri("/health", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Foundation;
@@ -11,9 +10,9 @@ public sealed class RedisOutageTests
     {
         await using var app = DistributedApplicationTestingBuilder.Create().Build();
         await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        using var receiver = app.CreateHttpClient("receiver");
+        using var receiver = app.CreateHttpClient("receiver", "http");
 
-        await app.GetResource<RedisResource>("cache").KillAsync();
+        await app.KillAsync("cache");
 
         await Eventually.TrueAsync(async () => await HealthAsync(receiver) is ("degraded" or "unhealthy", "degraded" or "unhealthy"),
             TimeSpan.FromSeconds(30), "receiver /health reports Redis down");

@@ -1,5 +1,3 @@
-using SmsBridge.AppHost.Hosting;
-
 namespace SmsBridge.Tests.Infrastructure;
 
 /// <summary>
@@ -29,22 +27,4 @@ public sealed class GraphFixture : IAsyncLifetime
 public sealed class GraphCollection : ICollectionFixture<GraphFixture>
 {
     public const string Name = "graph";
-}
-
-public static class TestGraph
-{
-    /// <summary>
-    /// Starts the whole graph. The receiver trusts forwarded headers from loopback so tests can speak as
-    /// a non-LAN source through a "proxy" (X-Forwarded-For).
-    /// </summary>
-    public static async Task<DistributedApplication> StartAsync(Action<DistributedApplicationBuilder>? configure = null)
-    {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "receiver")
-            .Environment["ForwardedHeaders__TrustedProxies__0"] = () => "127.0.0.1/32";
-        configure?.Invoke(builder);
-        var app = builder.Build();
-        await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        return app;
-    }
 }

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Tests.Infrastructure;
 
@@ -15,10 +14,10 @@ public sealed class VerificationFlow : IDisposable
     public VerificationFlow(DistributedApplication app)
     {
         _app = app;
-        Receiver = app.CreateHttpClient("receiver");
-        Backend = app.CreateHttpClient("receiver");
+        Receiver = app.CreateHttpClient("receiver", "http");
+        Backend = app.CreateHttpClient("receiver", "http");
         Backend.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret("backend-api-key"));
-        Gateway = app.CreateHttpClient("receiver");
+        Gateway = app.CreateHttpClient("receiver", "http");
         Gateway.DefaultRequestHeaders.Add("X-Api-Key", Secret("gateway-api-key"));
         // Few connections: the owner role has a small connection limit, and tests only read.
         Database = NpgsqlDataSource.Create(app.GetConnectionStringAsync("smsbridge-migrations").Result! + ";Maximum Pool Size=4");
@@ -36,7 +35,7 @@ public sealed class VerificationFlow : IDisposable
     /// <summary>The owner role: tests read anything and change settings or the blacklist as an operator would.</summary>
     public NpgsqlDataSource Database { get; }
 
-    public string Secret(string parameter) => _app.GetResource<ParameterResource>(parameter).Value;
+    public string Secret(string parameter) => _app.Secret(parameter);
 
     public static string NewMobile(string country = "+447700") => country + Random.Shared.Next(100_000, 999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -13,7 +13,7 @@ public sealed class OtlpCollector : IAsyncDisposable
 {
     private WebApplication? _app;
 
-    public int Port { get; } = SmsBridge.AppHost.Hosting.PortAllocator.Next();
+    public int Port { get; } = FreePorts.Next();
 
     public string Endpoint => $"http://127.0.0.1:{Port}";
 

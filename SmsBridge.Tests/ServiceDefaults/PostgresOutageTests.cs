@@ -11,7 +11,7 @@ public sealed class PostgresOutageTests
     {
         await using var app = await TestGraph.StartAsync();
         using var flow = new VerificationFlow(app);
-        using var receiver = app.CreateHttpClient("receiver");
+        using var receiver = app.CreateHttpClient("receiver", "http");
 
         await app.StopResourceAsync("postgres");
 

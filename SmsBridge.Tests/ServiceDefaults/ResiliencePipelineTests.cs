@@ -17,7 +17,7 @@ public sealed class ResiliencePipelineTests : IAsyncLifetime
     private readonly ConcurrentDictionary<string, ConcurrentQueue<DateTimeOffset>> _hits = new();
     private WebApplication _stub = null!;
     private IHost _client = null!;
-    private readonly int _port = SmsBridge.AppHost.Hosting.PortAllocator.Next();
+    private readonly int _port = FreePorts.Next();
 
     public async Task InitializeAsync()
     {

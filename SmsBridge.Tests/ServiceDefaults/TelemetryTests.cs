@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using SmsBridge.AppHost.Dashboard.Otlp;
-using SmsBridge.AppHost.Hosting;
 using SmsBridge.Tests.Delivery;
 using SmsBridge.Tests.Infrastructure;
 
@@ -85,7 +84,7 @@ public sealed class TelemetryTests(TelemetryGraphFixture graph) : IClassFixture<
         var (exitCode, output) = await RunAsync("promtool", "check metrics", text);
         Assert.True(exitCode == 0, "promtool check metrics: " + output);
 
-        using var publicPort = graph.App.CreateHttpClient("receiver");
+        using var publicPort = graph.App.CreateHttpClient("receiver", "http");
         using var response = await publicPort.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

@@ -1,7 +1,7 @@
-namespace SmsBridge.Tests.Deploy;
+namespace SmsBridge.Tests.Infrastructure;
 
 /// <summary>Paths in the repository checkout the tests run from.</summary>
-internal static class Repo
+public static class Repo
 {
     public static string Root { get; } = FindRoot();
 
@@ -10,6 +10,11 @@ internal static class Repo
     public static string PathOf(string relative) => Path.Combine(Root, relative);
 
     public static string Read(string relative) => File.ReadAllText(PathOf(relative));
+
+    /// <summary>The build configuration the tests (and so the services beside them) were built in.</summary>
+    public static string Configuration { get; } = typeof(Repo).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+        .OfType<System.Reflection.AssemblyConfigurationAttribute>().First().Configuration;
 
     private static string FindRoot()
     {

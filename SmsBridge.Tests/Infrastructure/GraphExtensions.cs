@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SmsBridge.Tests.Infrastructure;
+
+/// <summary>What the tests do to a running graph, over Aspire's resource notifications and commands.</summary>
+public static class GraphExtensions
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>Waits until the resource is healthy; one that fails or never gets there is named with its last log lines.</summary>
+    public static async Task WaitHealthyAsync(this DistributedApplication app, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(name, WaitBehavior.StopOnResourceUnavailable, cancellationToken);
+        }
+        catch (Exception ex) when (ex is DistributedApplicationException or OperationCanceledException)
+        {
+            throw new InvalidOperationException($"'{name}' did not become healthy ({ex.Message}). Its last log lines:\n{await app.LogTailAsync(name)}", ex);
+        }
+    }
+
+    public static async Task<string> LogTailAsync(this DistributedApplication app, string name, int lines = 30)
+    {
+        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+        var all = new List<string>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await foreach (var batch in logs.GetAllAsync(name).WithCancellation(stop.Token)) all.AddRange(batch.Select(l => l.Content));
+        }
+        catch (OperationCanceledException)
+        {
+            // GetAllAsync ends with the stream; a quiet resource just times out here.
+        }
+
+        return string.Join('\n', all.TakeLast(lines));
+    }
+
+    public static IResourceBuilder<ProjectResource> Project(this IDistributedApplicationTestingBuilder builder, string name) =>
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == name));
+
+    public static T GetResource<T>(this DistributedApplication app, string name) where T : IResource =>
+        app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<T>().Single(r => r.Name == name);
+
+    /// <summary>A parameter's value (the generated secrets).</summary>
+    public static string Secret(this DistributedApplication app, string name) =>
+        app.GetResource<ParameterResource>(name).GetValueAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult()!;
+
+    public static Uri HttpEndpoint(this DistributedApplication app, string name) => app.GetEndpoint(name, "http");
+
+    public static async Task<int> ProcessIdAsync(this DistributedApplication app, string name)
+    {
+        var running = await app.ResourceNotifications.WaitForResourceAsync(name,
+            e => e.Snapshot.Properties.Any(p => p.Name == "executable.pid" && p.Value is not null)).WaitAsync(Timeout);
+        return Convert.ToInt32(running.Snapshot.Properties.First(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>kill -9 of the resource's process (and its children), as a crash would; waits until the graph sees it gone.</summary>
+    public static async Task KillAsync(this DistributedApplication app, string name)
+    {
+        using (var process = Process.GetProcessById(await app.ProcessIdAsync(name))) process.Kill(entireProcessTree: true);
+        await app.ResourceNotifications.WaitForResourceAsync(name, [KnownResourceStates.Exited, KnownResourceStates.Finished, KnownResourceStates.FailedToStart])
+            .WaitAsync(Timeout);
+    }
+
+    public static async Task StopResourceAsync(this DistributedApplication app, string name)
+    {
+        var result = await app.ResourceCommands.ExecuteCommandAsync(name, KnownResourceCommands.StopCommand).WaitAsync(Timeout);
+        Assert.True(result.Success, $"stop {name}: {result.Message}");
+    }
+
+    /// <summary>Starts a stopped or killed resource again and waits until it is healthy.</summary>
+    public static async Task RestartResourceAsync(this DistributedApplication app, string name)
+    {
+        var command = app.ResourceNotifications.TryGetCurrentState(name, out var current) && current.Snapshot.State?.Text == KnownResourceStates.Running
+            ? KnownResourceCommands.RestartCommand
+            : KnownResourceCommands.StartCommand;
+        var result = await app.ResourceCommands.ExecuteCommandAsync(name, command).WaitAsync(Timeout);
+        Assert.True(result.Success, $"{command} {name}: {result.Message}");
+        await app.ResourceNotifications.WaitForResourceHealthyAsync(name).WaitAsync(Timeout);
+    }
+}

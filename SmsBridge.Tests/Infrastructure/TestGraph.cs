@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SmsBridge.Tests.Infrastructure;
+
+/// <summary>
+/// Starts the whole graph through Aspire.Hosting.Testing: its own data folder and ports, fsync off, every wait with a
+/// timeout, and a resource that fails named with its last log lines. The receiver trusts forwarded headers from loopback,
+/// so tests can speak as a non-LAN source through a "proxy" (X-Forwarded-For).
+/// </summary>
+public static class TestGraph
+{
+    public static readonly string[] ResourceNames = ["postgres", "cache", "receiver", "admin", "backup"];
+
+    public static async Task<DistributedApplication> StartAsync(Action<IDistributedApplicationTestingBuilder>? configure = null,
+        params string[] args)
+    {
+        using var timeout = new CancellationTokenSource(GraphExtensions.Timeout);
+        var folder = new DataFolder();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(
+            [$"AppHost:DataDirectory={folder.Path}", "AppHost:FastUnsafeStorage=true", .. args],
+            (_, host) => host.EnvironmentName = "Development", timeout.Token);
+        builder.Services.AddSingleton(folder); // disposed with the app: the folder goes once every process has stopped
+        builder.Project("receiver").WithEnvironment("ForwardedHeaders__TrustedProxies__0", "127.0.0.1/32");
+        configure?.Invoke(builder);
+        var app = await builder.BuildAsync(timeout.Token);
+        await app.StartAsync(timeout.Token);
+        foreach (var name in ResourceNames.Where(n => builder.Resources.Any(r => r.Name == n)))
+        {
+            await app.WaitHealthyAsync(name, timeout.Token);
+        }
+
+        return app;
+    }
+
+    public static string DataDirectory(this DistributedApplication app) => app.Services.GetRequiredService<DataFolder>().Path;
+
+    public sealed class DataFolder : IDisposable
+    {
+        public string Path { get; } = CreateReachable();
+
+        public void Dispose()
+        {
+            if (Environment.GetEnvironmentVariable("SMSBRIDGE_TEST_KEEP_DATA") != "1" && Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+        }
+
+        private static string CreateReachable()
+        {
+            var path = Directory.CreateTempSubdirectory("smsbridge-test-").FullName;
+            File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101); // the service account must enter it
+            return path;
+        }
+    }
+}
