@@ -57,16 +57,18 @@ public static class ServiceExtensions
     public static IResourceBuilder<ProjectResource> WithMonitoringEndpoints(this IResourceBuilder<ProjectResource> admin,
         IResourceBuilder<ProjectResource> receiver, IDistributedApplicationBuilder builder)
     {
-        admin.WithEnvironment("Monitoring__Endpoints__metrics", HostAndPort(receiver.GetEndpoint("management")));
+        admin.WithEnvironment("Monitoring__Endpoints__metrics", HostAndPort(receiver.GetEndpoint("management"), builder.ExecutionContext.IsRunMode));
         foreach (var server in builder.Resources.OfType<IResourceWithEndpoints>().Where(r => r is LocalPostgresResource or LocalRedisResource))
         {
             var key = server is LocalPostgresResource ? "postgres" : "redis";
-            admin.WithEnvironment($"Monitoring__Endpoints__{key}", HostAndPort(new EndpointReference(server, "tcp")));
+            admin.WithEnvironment($"Monitoring__Endpoints__{key}", HostAndPort(new EndpointReference(server, "tcp"), builder.ExecutionContext.IsRunMode));
         }
 
         return admin;
     }
 
-    private static ReferenceExpression HostAndPort(EndpointReference endpoint) =>
-        ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.TargetPort)}");
+    /// <summary>An IP and port the admin service can dial: loopback in a local run, the container's name and port when published.</summary>
+    private static ReferenceExpression HostAndPort(EndpointReference endpoint, bool runMode) => runMode
+        ? ReferenceExpression.Create($"127.0.0.1:{endpoint.Property(EndpointProperty.Port)}")
+        : ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.TargetPort)}");
 }

@@ -82,12 +82,11 @@ public sealed class PortExpiryTests(AdminGraphFixture graph)
     {
         // A registry of its own on the shared database, forwarding "pgbouncer" (absent in this graph, so the admin
         // service never holds it) to the graph's Redis. Not started: its start-up reconciliation is the admin's job.
-        var redis = graph.App.GetResource<RedisResource>("cache");
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var options = Options.Create(new MonitoringOptions
         {
             BindAddress = "127.0.0.1",
-            Endpoints = { ["pgbouncer"] = $"127.0.0.1:{redis.Port}" },
+            Endpoints = { ["pgbouncer"] = $"127.0.0.1:{graph.App.GetEndpoint("cache", "tcp").Port}" },
         });
         var audit = new AdminAudit(new AuditLog(graph.Database, NullLogger<AuditLog>.Instance), clock);
         var registry = new PortRegistry(new PortOpeningStore(graph.Database), new SettingsRepository(graph.Database, clock), options, audit,

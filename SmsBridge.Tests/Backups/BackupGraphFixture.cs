@@ -25,8 +25,7 @@ public sealed class BackupGraphFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = DistributedApplicationTestingBuilder.Create().Build();
-        await App.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        App = await TestGraph.StartAsync();
         AppConnection = (await App.GetConnectionStringAsync("smsbridge"))!;
         OwnerConnection = (await App.GetConnectionStringAsync("smsbridge-migrations"))!;
         BackupRoleConnection = (await App.GetConnectionStringAsync("smsbridge-backup"))!;

@@ -8,8 +8,7 @@ public sealed class RedisOutageTests
     [Fact]
     public async Task Receiver_health_degrades_while_Redis_is_down_and_recovers_when_it_is_back()
     {
-        await using var app = DistributedApplicationTestingBuilder.Create().Build();
-        await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        await using var app = await TestGraph.StartAsync();
         using var receiver = app.CreateHttpClient("receiver", "http");
 
         await app.KillAsync("cache");

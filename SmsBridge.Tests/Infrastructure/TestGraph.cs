@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace SmsBridge.Tests.Infrastructure;
 
@@ -19,29 +20,52 @@ public static class TestGraph
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(
             [$"AppHost:DataDirectory={folder.Path}", "AppHost:FastUnsafeStorage=true", .. args],
             (_, host) => host.EnvironmentName = "Development", timeout.Token);
-        builder.Services.AddSingleton(folder); // disposed with the app: the folder goes once every process has stopped
+        builder.Services.AddSingleton(folder);
+        builder.Services.AddHostedService(_ => folder); // stopped after the orchestrator: the folder goes once every process has
         builder.Project("receiver").WithEnvironment("ForwardedHeaders__TrustedProxies__0", "127.0.0.1/32");
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(timeout.Token);
-        await app.StartAsync(timeout.Token);
-        foreach (var name in ResourceNames.Where(n => builder.Resources.Any(r => r.Name == n)))
+        // StartAsync returns only once every resource has started, which never happens when one fails: watch health meanwhile.
+        var starting = app.StartAsync(timeout.Token);
+        try
         {
-            await app.WaitHealthyAsync(name, timeout.Token);
-        }
+            foreach (var name in ResourceNames.Where(n => builder.Resources.Any(r => r.Name == n)))
+            {
+                await app.WaitHealthyAsync(name, timeout.Token);
+            }
 
-        return app;
+            await starting;
+            return app;
+        }
+        catch
+        {
+            _ = starting.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     public static string DataDirectory(this DistributedApplication app) => app.Services.GetRequiredService<DataFolder>().Path;
 
-    public sealed class DataFolder : IDisposable
+    public sealed class DataFolder : IHostedLifecycleService
     {
         public string Path { get; } = CreateReachable();
 
-        public void Dispose()
+        public Task StoppedAsync(CancellationToken cancellationToken)
         {
             if (Environment.GetEnvironmentVariable("SMSBRIDGE_TEST_KEEP_DATA") != "1" && Directory.Exists(Path)) Directory.Delete(Path, recursive: true);
+            return Task.CompletedTask;
         }
+
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         private static string CreateReachable()
         {
