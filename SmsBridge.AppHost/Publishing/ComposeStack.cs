@@ -11,6 +11,8 @@ namespace SmsBridge.AppHost.Publishing;
 /// </summary>
 internal sealed class ComposeStack(JsonElement resources, string manifestDirectory, string outputDirectory)
 {
+    private const string ConnectionStringsPrefix = "ConnectionStrings__";
+
     private readonly ManifestExpressions _expressions = new(resources);
 
     public string Single(string type, string what)
@@ -272,7 +274,17 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
     {
         var environment = new Map();
         if (!spec.TryGetProperty("env", out var env)) return environment;
-        foreach (var variable in env.EnumerateObject()) environment[variable.Name] = _expressions.Resolve(variable.Value.GetString()!);
+        var names = env.EnumerateObject().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var variable in env.EnumerateObject())
+        {
+            // Aspire writes a reference's connection string twice, as ConnectionStrings__smsbridge-backup and, for shells,
+            // ConnectionStrings__smsbridge_backup; compose keeps the name the services read.
+            if (variable.Name.StartsWith(ConnectionStringsPrefix, StringComparison.Ordinal)
+                && variable.Name[ConnectionStringsPrefix.Length..] is var connection && connection.Contains('_', StringComparison.Ordinal)
+                && names.Contains(ConnectionStringsPrefix + connection.Replace('_', '-'))) continue;
+            environment[variable.Name] = _expressions.Resolve(variable.Value.GetString()!);
+        }
+
         return environment;
     }
 

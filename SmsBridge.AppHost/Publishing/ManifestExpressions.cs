@@ -41,6 +41,9 @@ internal sealed partial class ManifestExpressions(JsonElement resources)
                 // Plain ${NAME}: `config` passes on a checkout without .env (with a warning naming the variable), and every
                 // consumer refuses a blank secret at start, naming it (the services, postgres, pgbouncer and redis entrypoints).
                 return $"${{{ProductionStack.Variable(name)}}}";
+            case ["value"] when type == "annotated.string":
+                // A filtered copy of another value (Aspire's uri-encoded password): parameters become variables, unfiltered.
+                return Resolve(resource.GetProperty("value").GetString()!, server);
             case ["connectionString"]:
                 return ResolveConnectionString(name, resource);
             case ["bindings", var binding, var part]:
