@@ -13,13 +13,15 @@ public static class ComposeCommand
           --publisher compose    write the hardened production stack into the folder --output-path:
                                  docker-compose.yml (+ the receiver-port and monitoring-ports overrides), .env.example
                                  and the PostgreSQL, PgBouncer, Redis and nginx files
-          --output-path <dir>    the folder to write (usually deploy)
+          --output-path <dir>    the folder to write (the repository's deploy/)
           --manifest <file>      the Aspire manifest to read (default: aspire-manifest.json at the repository root)
           --help                 this text
 
-        Relative paths are taken from the current folder. Write the manifest first with Aspire's own publisher, from the
-        repository root:
+        Relative paths are taken from the process's folder, which `dotnet run --project` makes SmsBridge.AppHost/ (as for
+        Aspire's own --output-path): write ../deploy, or an absolute path. Write the manifest first with Aspire's publisher:
           dotnet run --project SmsBridge.AppHost -- --publisher manifest --output-path "$PWD/aspire-manifest.json"
+          dotnet run --project SmsBridge.AppHost -- --publisher compose --output-path "$PWD/deploy"
+        (both from the repository root).
         Next steps after compose: deploy/setup-production.sh, then docs/operations.md.
         """;
 
@@ -38,7 +40,7 @@ public static class ComposeCommand
         var outputPath = Value(args, "--output-path");
         if (string.IsNullOrEmpty(outputPath))
         {
-            await output.WriteLineAsync("--output-path needs a folder (usually deploy).\n\n" + Usage);
+            await output.WriteLineAsync("--output-path needs a folder (the repository's deploy/).\n\n" + Usage);
             return 2;
         }
 
