@@ -66,7 +66,17 @@ public static class ComposeCommand
         }
 
         var folder = Path.GetFullPath(outputPath);
-        var files = ComposePublisher.Render(await File.ReadAllTextAsync(manifest), Path.GetDirectoryName(manifest)!, folder);
+        IReadOnlyList<(string Path, string Content)> files;
+        try
+        {
+            files = ComposePublisher.Render(await File.ReadAllTextAsync(manifest), Path.GetDirectoryName(manifest)!, folder);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            await output.WriteLineAsync($"{manifest} cannot be turned into the compose stack: {ex.Message}");
+            return 1;
+        }
+
         await output.WriteLineAsync($"Read {manifest}");
         foreach (var (relative, content) in files)
         {
