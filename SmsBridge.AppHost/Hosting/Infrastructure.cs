@@ -18,10 +18,10 @@ public static class Infrastructure
                 builder.AddConnectionString(SmsBridgeDatabase.Name + "-backup"));
         }
 
+        var superuser = builder.AddSecret("postgres-password", Secrets.Password);
         var owner = builder.AddSecret("smsbridge-owner-password", Secrets.Password);
         var app = builder.AddSecret("smsbridge-app-password", Secrets.Password);
         var backup = builder.AddSecret("smsbridge-backup-password", Secrets.Password);
-        var superuser = builder.AddSecret("postgres-password", Secrets.Password);
         if (builder.ExecutionContext.IsPublishMode) return builder.AddPostgresContainer(superuser, owner, app, backup);
         var (appConnection, ownerConnection, backupConnection) = builder
             .AddLocalPostgres("postgres", superuser, data.PathOf("postgres"), data.FastUnsafeStorage)
@@ -58,7 +58,7 @@ public static class Infrastructure
         var postgres = builder.AddPostgres("postgres", password: superuser).WithImageTag("15.8")
             .WithArgs("-c", "password_encryption=scram-sha-256", "-c", "log_connections=on", "-c", "log_disconnections=on")
             .WithEnvironment("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256")
-            .WithEnvironment("POSTGRES_INITDB_ARGS", "--auth=scram-sha-256")
+            .WithEnvironment("POSTGRES_INITDB_ARGS", "--auth-host=scram-sha-256 --auth-local=scram-sha-256")
             .WithEnvironment("SMSBRIDGE_OWNER_PASSWORD", owner)
             .WithEnvironment("SMSBRIDGE_APP_PASSWORD", app)
             .WithEnvironment("SMSBRIDGE_BACKUP_PASSWORD", backup)

@@ -7,8 +7,14 @@ namespace SmsBridge.AppHost.Hosting;
 public static class Secrets
 {
     /// <summary>A secret parameter, generated on first run and kept; <paramref name="generate"/> gives its form.</summary>
+    /// <remarks>
+    /// In what is published, passwords ask the deployer to generate one (letters and digits); keys carry no default, since their
+    /// format (base64, <c>whsec_</c>) is more than a length: deploy/setup-production.sh generates them.
+    /// </remarks>
     public static IResourceBuilder<ParameterResource> AddSecret(this IDistributedApplicationBuilder builder, string name, Func<string> generate) =>
-        builder.AddParameter(name, new GeneratedSecret(generate), secret: true, persist: true);
+        builder.ExecutionContext.IsPublishMode && generate != (Func<string>)Password
+            ? builder.AddParameter(name, secret: true)
+            : builder.AddParameter(name, new GeneratedSecret(generate), secret: true, persist: true);
 
     /// <summary>A password of letters and digits (no quoting trouble in connection strings or SQL).</summary>
     public static string Password() =>
@@ -26,8 +32,8 @@ public static class Secrets
 
         public override string GetDefaultValue() => _value ??= generate();
 
-        // The manifest asks the deployer to generate a value of the same strength; it never carries one.
+        // The manifest asks the deployer to generate one (at least 22 letters and digits; setup-production.sh writes 32); it never carries one.
         public override void WriteToManifest(ManifestPublishingContext context) =>
-            new GenerateParameterDefault { MinLength = 32, Special = false }.WriteToManifest(context);
+            new GenerateParameterDefault { MinLength = 22, Special = false }.WriteToManifest(context);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SmsBridge.AppHost.Publishing;
 
 namespace SmsBridge.AppHost.Hosting;
 
@@ -8,12 +9,22 @@ public static class ServiceExtensions
     public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, LocalData data)
         where TProject : IProjectMetadata, new()
     {
+        // Fixed container ports in what is published (the compose stack needs them); in a local run each gets a free port.
+        var publish = builder.ExecutionContext.IsPublishMode;
         var service = builder.AddProject<TProject>(name, launchProfileName: null)
-            .WithHttpEndpoint(name: "http")
+            .WithHttpEndpoint(name: "http", targetPort: publish ? ProductionStack.HttpTargetPort : null)
             // ServiceDefaults listens on Management:Port itself; an endpoint with env: stays out of ASPNETCORE_URLS.
-            .WithHttpEndpoint(name: "management", env: "Management__Port")
+            .WithHttpEndpoint(name: "management", targetPort: publish ? ProductionStack.ManagementTargetPort : null, env: "Management__Port")
             .WithHttpHealthCheck("/health");
-        if (builder.ExecutionContext.IsRunMode)
+        if (publish)
+        {
+            // References give connection strings and service discovery only (no CACHE_HOST/RECEIVER_HTTP… splats), and the
+            // services trust X-Forwarded-* from the proxy's address alone (the compose stack sets it), not from anyone.
+            service.WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString | ReferenceEnvironmentInjectionFlags.ServiceDiscovery)
+                .DisableForwardedHeaders()
+                .WithEnvironment("Logging__Files__Directory", ProductionStack.LogDirectory);
+        }
+        else
         {
             service.WithEnvironment("Logging__Files__Directory", data.PathOf("logs"))
                 .WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName)
@@ -51,16 +62,18 @@ public static class ServiceExtensions
         string folder, LocalData data) =>
         service.WithEnvironment(variable, service.ApplicationBuilder.ExecutionContext.IsRunMode
             ? data.PathOf(folder)
-            : $"/var/lib/smsbridge/{folder}");
+            : $"{ProductionStack.ServiceDataRoot}/{folder}");
 
     /// <summary>The fixed internal endpoints the admin service may open a time-boxed forwarder to.</summary>
     public static IResourceBuilder<ProjectResource> WithMonitoringEndpoints(this IResourceBuilder<ProjectResource> admin,
         IResourceBuilder<ProjectResource> receiver, IDistributedApplicationBuilder builder)
     {
         admin.WithEnvironment("Monitoring__Endpoints__metrics", HostAndPort(receiver.GetEndpoint("management"), builder.ExecutionContext.IsRunMode));
-        foreach (var server in builder.Resources.OfType<IResourceWithEndpoints>().Where(r => r is LocalPostgresResource or LocalRedisResource))
+        // The servers of the graph, local or containers; none when existing servers are given by connection string.
+        foreach (var server in builder.Resources.OfType<IResourceWithEndpoints>()
+                     .Where(r => r is LocalPostgresResource or LocalRedisResource or PostgresServerResource or RedisResource))
         {
-            var key = server is LocalPostgresResource ? "postgres" : "redis";
+            var key = server is LocalPostgresResource or PostgresServerResource ? "postgres" : "redis";
             admin.WithEnvironment($"Monitoring__Endpoints__{key}", HostAndPort(new EndpointReference(server, "tcp"), builder.ExecutionContext.IsRunMode));
         }
 

@@ -1,0 +1,85 @@
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using static SmsBridge.AppHost.Publishing.ProductionStack;
+using Map = System.Collections.Generic.OrderedDictionary<string, object>;
+
+namespace SmsBridge.AppHost.Publishing;
+
+/// <summary>
+/// Turns an Aspire manifest into a production compose stack, as aspirate would (one service per container or project,
+/// parameters as variables from <c>.env</c>, <c>restart: unless-stopped</c>), then hardens it: an internal network with
+/// no published port, PgBouncer in front of PostgreSQL, a TLS proxy as the only way in, non-root read-only containers
+/// without capabilities, healthchecks, limits and host log folders.
+/// </summary>
+public static class ComposePublisher
+{
+    internal const string GeneratedBy = "Generated from aspire-manifest.json by `dotnet run --project SmsBridge.AppHost -- --publisher compose`.";
+
+    /// <summary>The files of the stack, by path relative to <paramref name="outputDirectory"/>.</summary>
+    public static IReadOnlyList<(string Path, string Content)> Render(string manifestJson, string manifestDirectory, string outputDirectory)
+    {
+        using var manifest = JsonDocument.Parse(manifestJson);
+        var resources = manifest.RootElement.GetProperty("resources");
+        var stack = new ComposeStack(resources, manifestDirectory, outputDirectory);
+        var postgres = stack.Single("container.v0", "postgres");
+        var database = stack.DatabaseOf(postgres);
+        var roles = resources.EnumerateObject()
+            .Select(r => r.Value.TryGetProperty("connectionString", out var cs) ? cs.GetString() : null)
+            .Select(cs => cs?.Split(';').FirstOrDefault(p => p.StartsWith("Username=", StringComparison.Ordinal))?["Username=".Length..])
+            .Where(role => role is not null && role != "postgres")
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+        return
+        [
+            ("docker-compose.yml", YamlWriter.Write(stack.Compose(), GeneratedBy + "\nSecrets come from .env (deploy/setup-production.sh); see docs/operations.md.")),
+            ("docker-compose.receiver-port.yml", YamlWriter.Write(stack.ReceiverPortOverride(),
+                GeneratedBy + "\nOpt-in: publish the receiver's port 8080 on a LAN address for gateways that cannot use HTTPS.\n" +
+                "docker-compose -f docker-compose.yml -f docker-compose.receiver-port.yml up -d")),
+            ("docker-compose.monitoring-ports.yml", YamlWriter.Write(stack.MonitoringPortsOverride(),
+                GeneratedBy + "\nOpt-in: publish the admin service's on-demand monitoring forwarders (POST /admin/monitoring/open-port)\n" +
+                "on one host address; nothing listens on them until a port is opened, and each closes itself at expiry.\n" +
+                "docker-compose -f docker-compose.yml -f docker-compose.monitoring-ports.yml up -d")),
+            (".env.example", stack.EnvironmentExample()),
+            ("nginx/nginx.conf", Template("nginx.conf", new()
+            {
+                ["ApiRate"] = "10r/s",
+                ["AdminRate"] = "5r/s",
+                ["TlsDirectory"] = "/etc/nginx/tls",
+                ["LanAllow"] = string.Concat(LanRanges.Select(range => $"            allow {range};\n")).TrimEnd('\n'),
+                ["ReceiverUrl"] = $"http://receiver:{HttpTargetPort}",
+                ["AdminUrl"] = $"http://admin:{HttpTargetPort}",
+            })),
+            ("pgbouncer/pgbouncer.ini", Template("pgbouncer.ini", new()
+            {
+                ["Database"] = database,
+                ["ServerHost"] = postgres,
+                ["ServerPort"] = "5432",
+                ["PoolerPort"] = PoolerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })),
+            ("postgres/pg_hba.conf", Template("pg_hba.conf", new()
+            {
+                ["Database"] = database,
+                ["Roles"] = string.Join(',', roles),
+                ["InternalSubnet"] = InternalSubnet,
+            })),
+            ("redis/redis.conf", Template("redis.conf", new() { ["Port"] = "6379", ["MaxMemory"] = RedisMaxMemory })),
+        ];
+    }
+
+    /// <summary>Private ranges a gateway phone on the LAN posts from.</summary>
+    public static readonly string[] LanRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
+
+    private static string Template(string name, Dictionary<string, string> values)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("template:" + name)
+            ?? throw new InvalidOperationException($"Template {name} is not embedded.");
+        using var reader = new StreamReader(stream);
+        var text = reader.ReadToEnd();
+        foreach (var (key, value) in values) text = text.Replace("{{" + key + "}}", value, StringComparison.Ordinal);
+        return text.Contains("{{", StringComparison.Ordinal)
+            ? throw new InvalidOperationException($"Template {name} has a placeholder without a value.")
+            : text;
+    }
+}

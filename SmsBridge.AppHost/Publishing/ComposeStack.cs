@@ -1,0 +1,373 @@
+using System.Text;
+using System.Text.Json;
+using static SmsBridge.AppHost.Publishing.ProductionStack;
+using Map = System.Collections.Generic.OrderedDictionary<string, object>;
+
+namespace SmsBridge.AppHost.Publishing;
+
+/// <summary>
+/// The compose services, networks and volumes for one manifest: aspirate's translation (containers and projects as
+/// services, expressions resolved, parameters as .env variables) plus the production hardening of every service.
+/// </summary>
+internal sealed class ComposeStack(JsonElement resources, string manifestDirectory, string outputDirectory)
+{
+    private const string ConnectionStringsPrefix = "ConnectionStrings__";
+
+    private readonly ManifestExpressions _expressions = new(resources);
+
+    public string Single(string type, string what)
+    {
+        var matches = resources.EnumerateObject().Where(r => r.Value.GetProperty("type").GetString() == type
+            && r.Value.TryGetProperty("image", out var image) && image.GetString()!.Contains("/" + what + ":", StringComparison.Ordinal)).ToList();
+        return matches.Count == 1
+            ? matches[0].Name
+            : throw new InvalidDataException($"The compose stack needs exactly one {what} container in the manifest (found {matches.Count}); " +
+                                             "publish the manifest without ConnectionStrings__* set.");
+    }
+
+    public string DatabaseOf(string server)
+    {
+        var text = resources.EnumerateObject()
+            .Where(r => r.Value.GetProperty("type").GetString() == "value.v0")
+            .Select(r => r.Value.GetProperty("connectionString").GetString()!)
+            .First(cs => cs.Contains($"{{{server}.bindings", StringComparison.Ordinal));
+        return text.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
+    }
+
+    private IEnumerable<JsonProperty> OfType(string type) =>
+        resources.EnumerateObject().Where(r => r.Value.GetProperty("type").GetString() == type);
+
+    private string Relative(string manifestRelativePath) =>
+        Path.GetRelativePath(outputDirectory, Path.GetFullPath(manifestRelativePath, manifestDirectory)).Replace('\\', '/');
+
+    public Map Compose()
+    {
+        var postgres = Single("container.v0", "postgres");
+        var redis = Single("container.v0", "redis");
+        var services = new Map();
+        foreach (var container in OfType("container.v0"))
+        {
+            services[container.Name] = container.Name == postgres ? Postgres(container)
+                : container.Name == redis ? Redis(container)
+                : throw new InvalidDataException($"No production form for container '{container.Name}'.");
+            if (container.Name == postgres) services[PoolerName] = Pooler(postgres);
+        }
+
+        foreach (var project in OfType("project.v0")) services[project.Name] = Project(project, postgres);
+        services[ProxyName] = Proxy();
+        services[DashboardName] = Dashboard();
+
+        var volumes = new Map();
+        foreach (var container in OfType("container.v0"))
+        {
+            if (!container.Value.TryGetProperty("volumes", out var list)) continue;
+            foreach (var volume in list.EnumerateArray()) volumes[volume.GetProperty("name").GetString()!] = new Map();
+        }
+
+        return new Map
+        {
+            ["services"] = services,
+            ["networks"] = new Map
+            {
+                [InternalNetwork] = new Map { ["internal"] = true, ["ipam"] = Subnet(InternalSubnet) },
+                [EdgeNetwork] = new Map { ["ipam"] = Subnet(EdgeSubnet) },
+            },
+            ["volumes"] = volumes,
+        };
+    }
+
+    public Map ReceiverPortOverride() => new()
+    {
+        ["services"] = new Map
+        {
+            ["receiver"] = new Map
+            {
+                ["ports"] = new List<object> { "${RECEIVER_LAN_BIND:?set RECEIVER_LAN_BIND to the server's LAN address}:8080:8080" },
+            },
+        },
+    };
+
+    public Map MonitoringPortsOverride() => new()
+    {
+        ["services"] = new Map
+        {
+            ["admin"] = new Map
+            {
+                ["ports"] = new List<object>
+                {
+                    "${MONITORING_BIND:?set MONITORING_BIND to the address the laptop reaches}:${MONITORING_PORTS:-19000-19009}:${MONITORING_PORTS:-19000-19009}",
+                },
+            },
+        },
+    };
+
+    private static Map Subnet(string subnet) => new() { ["config"] = new List<object> { new Map { ["subnet"] = subnet } } };
+
+    private Map Postgres(JsonProperty container)
+    {
+        var spec = container.Value;
+        var args = spec.GetProperty("args").EnumerateArray().Select(a => (object)a.GetString()!).ToList();
+        args.AddRange(["-c", "listen_addresses=*", "-c", "hba_file=/etc/smsbridge/pg_hba.conf", "-c", "max_connections=100",
+            "-c", "logging_collector=on", "-c", "log_directory=/var/log/postgresql", "-c", "log_filename=postgresql-%a.log",
+            "-c", "log_truncate_on_rotation=on", "-c", "log_rotation_age=1d"]);
+        var volumes = Volumes(spec);
+        volumes.Add("./postgres/pg_hba.conf:/etc/smsbridge/pg_hba.conf:ro");
+        volumes.Add($"{LogRoot}/postgres:/var/log/postgresql");
+        var service = Hardened(container.Name, spec.GetProperty("image").GetString()!, PostgresUser,
+            ["/var/run/postgresql:uid=999,gid=999,mode=0775", "/tmp:mode=1777"]);
+        service["command"] = args.Select(a => (object)_expressions.Resolve((string)a)).ToList();
+        service["environment"] = Environment(spec);
+        service["volumes"] = volumes;
+        service["networks"] = new List<object> { InternalNetwork };
+        service["healthcheck"] = Healthcheck("CMD-SHELL", "pg_isready -h /var/run/postgresql -U postgres -d postgres -q");
+        // The entrypoint sets up a fresh data folder, then runs as the same unprivileged user.
+        service["stop_grace_period"] = "60s";
+        return service;
+    }
+
+    private Map Pooler(string postgres)
+    {
+        var service = Hardened(PoolerName, "smsbridge/pgbouncer:${SMSBRIDGE_VERSION:-latest}", PoolerUser,
+            ["/run/pgbouncer:uid=10002,gid=10002,mode=0700", "/tmp:mode=1777"]);
+        service.Insert(1, "build", new Map { ["context"] = "./pgbouncer" });
+        var pooled = resources.EnumerateObject()
+            .Select(r => r.Value.TryGetProperty("connectionString", out var cs) ? cs.GetString()! : "")
+            .First(cs => PooledRoles.Any(role => cs.Contains($"Username={role};", StringComparison.Ordinal)));
+        var login = pooled.Split(';').ToDictionary(p => p[..p.IndexOf('=', StringComparison.Ordinal)], p => p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        service["environment"] = new Map
+        {
+            ["PGBOUNCER_USER"] = login["Username"],
+            ["PGBOUNCER_PASSWORD"] = _expressions.Resolve(login["Password"]),
+        };
+        service["volumes"] = new List<object> { "./pgbouncer/pgbouncer.ini:/etc/pgbouncer/pgbouncer.ini:ro", $"{LogRoot}/pgbouncer:/var/log/pgbouncer" };
+        service["networks"] = new List<object> { InternalNetwork };
+        service["depends_on"] = new Map { [postgres] = new Map { ["condition"] = "service_healthy" } };
+        service["healthcheck"] = Healthcheck("CMD", "pg_isready", "-h", "127.0.0.1", "-p", PoolerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q");
+        return service;
+    }
+
+    private Map Redis(JsonProperty container)
+    {
+        var spec = container.Value;
+        var service = Hardened(container.Name, spec.GetProperty("image").GetString()!, RedisUser, ["/run/redis:uid=999,gid=999,mode=0700", "/tmp:mode=1777"]);
+        // The manifest's plain --requirepass becomes ACL users: the app's default user without dangerous commands,
+        // and a monitor user for redis_exporter that can read INFO and nothing else.
+        service["entrypoint"] = new List<object> { "/bin/sh", "/etc/redis/entrypoint.sh" };
+        var environment = Environment(spec);
+        environment["REDIS_MONITOR_PASSWORD"] = "${REDIS_MONITOR_PASSWORD}";
+        service["environment"] = environment;
+        var volumes = Volumes(spec);
+        volumes.Add("./redis/redis.conf:/etc/redis/redis.conf:ro");
+        volumes.Add("./redis/entrypoint.sh:/etc/redis/entrypoint.sh:ro");
+        volumes.Add($"{LogRoot}/redis:/var/log/redis");
+        service["volumes"] = volumes;
+        service["networks"] = new List<object> { InternalNetwork };
+        service["healthcheck"] = Healthcheck("CMD-SHELL",
+            "redis-cli --no-auth-warning --user monitor --pass \"$$REDIS_MONITOR_PASSWORD\" ping | grep -q PONG");
+        return service;
+    }
+
+    private Map Project(JsonProperty project, string postgres)
+    {
+        var name = project.Name;
+        var spec = project.Value;
+        var folder = Path.GetDirectoryName(spec.GetProperty("path").GetString()!)!.Replace('\\', '/');
+        var service = Hardened(name, $"smsbridge/{name}:${{SMSBRIDGE_VERSION:-latest}}", DotnetUser, ["/tmp:mode=1777"]);
+        var root = Relative(Path.GetDirectoryName(folder) is { Length: > 0 } parent ? parent : ".");
+        service.Insert(1, "build", new Map { ["context"] = root, ["dockerfile"] = $"{Path.GetFileName(folder)}/Dockerfile" });
+
+        _expressions.Referenced.Clear();
+        var environment = Environment(spec);
+        var dependencies = _expressions.Referenced.Where(r => r != name).ToList();
+        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        environment["OTEL_SERVICE_NAME"] = name;
+        // Empty unless the observability profile runs: the services then export nothing and lose nothing.
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "${OTEL_EXPORTER_OTLP_ENDPOINT:-}";
+        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+        environment["OTEL_EXPORTER_OTLP_HEADERS"] = "x-otlp-api-key=${DASHBOARD_OTLP_API_KEY:-}";
+        environment["ForwardedHeaders__TrustedProxies__0"] = ProxyAddress + "/32";
+        if (environment.ContainsKey("Monitoring__Endpoints__postgres"))
+        {
+            environment["Monitoring__Endpoints__pgbouncer"] = $"{PoolerName}:{PoolerPort}";
+        }
+
+        service["environment"] = environment;
+        var volumes = new List<object> { $"{LogRoot}/{name}:{LogDirectory}" };
+        foreach (var value in spec.GetProperty("env").EnumerateObject().Select(e => e.Value.GetString()!)
+                     .Where(v => v.StartsWith(ServiceDataRoot + "/", StringComparison.Ordinal)))
+        {
+            volumes.Add($"{DataRoot}{value[ServiceDataRoot.Length..]}:{value}");
+        }
+
+        service["volumes"] = volumes;
+        // Internal for the data stores; edge because each is reached by the proxy (receiver, admin) or needs a way
+        // out (webhooks to the backend, off-site backup copies), and published ports need a non-internal network.
+        service["networks"] = new List<object> { InternalNetwork, EdgeNetwork };
+        service["depends_on"] = DependsOn(dependencies);
+        service["healthcheck"] = Healthcheck("CMD", "bash", "-c", HttpProbe(HttpTargetPort, "/health"));
+        service["stop_grace_period"] = "40s";
+        return service;
+    }
+
+    private Map Proxy()
+    {
+        var service = Hardened(ProxyName, ProxyImage, ProxyUser, ["/tmp:uid=101,gid=101,mode=0755"]);
+        service["ports"] = new List<object> { "80:8080", "443:8443" };
+        service["volumes"] = new List<object>
+        {
+            "./nginx/nginx.conf:/etc/nginx/nginx.conf:ro",
+            "${SMSBRIDGE_TLS_DIR:-/etc/smsbridge/tls}:/etc/nginx/tls:ro",
+            "${SMSBRIDGE_ACME_WEBROOT:-/var/www/certbot}:/var/www/certbot:ro",
+            $"{LogRoot}/nginx:/var/log/nginx",
+        };
+        service["networks"] = new Map { [EdgeNetwork] = new Map { ["ipv4_address"] = ProxyAddress } };
+        service["depends_on"] = DependsOn(["receiver", "admin"]);
+        service["healthcheck"] = Healthcheck("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/nginx-health");
+        return service;
+    }
+
+    private Map Dashboard()
+    {
+        var service = Hardened(DashboardName, DashboardImage, DotnetUser, ["/tmp:mode=1777"]);
+        service.Insert(1, "profiles", new List<object> { ObservabilityProfile });
+        service["environment"] = new Map
+        {
+            ["DASHBOARD__FRONTEND__AUTHMODE"] = "BrowserToken",
+            ["DASHBOARD__FRONTEND__BROWSERTOKEN"] = "${DASHBOARD_TOKEN}",
+            ["DASHBOARD__OTLP__AUTHMODE"] = "ApiKey",
+            ["DASHBOARD__OTLP__PRIMARYAPIKEY"] = "${DASHBOARD_OTLP_API_KEY}",
+            ["DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "false",
+        };
+        // The UI on the host's loopback only (reach it over SSH); OTLP on the internal network only.
+        service["ports"] = new List<object> { "127.0.0.1:18888:18888" };
+        service["networks"] = new List<object> { InternalNetwork, EdgeNetwork };
+        // The image has neither a shell nor an HTTP client to probe with; the UI answering is the check.
+        service["healthcheck"] = new Map { ["disable"] = true };
+        return service;
+    }
+
+    private static Map Hardened(string name, string image, string user, List<object> tmpfs)
+    {
+        var (memory, cpus) = Limits.TryGetValue(name, out var limit) ? limit : DefaultLimits;
+        return new Map
+        {
+            ["image"] = image,
+            ["restart"] = "unless-stopped",
+            ["user"] = user,
+            ["read_only"] = true,
+            ["tmpfs"] = tmpfs,
+            ["security_opt"] = new List<object> { "no-new-privileges:true" },
+            ["cap_drop"] = new List<object> { "ALL" },
+            ["mem_limit"] = memory,
+            ["cpus"] = cpus,
+            ["pids_limit"] = 256,
+            ["logging"] = new Map
+            {
+                ["driver"] = "json-file",
+                ["options"] = new Map { ["max-size"] = "10m", ["max-file"] = "5" },
+            },
+        };
+    }
+
+    private Map Environment(JsonElement spec)
+    {
+        var environment = new Map();
+        if (!spec.TryGetProperty("env", out var env)) return environment;
+        var names = env.EnumerateObject().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var variable in env.EnumerateObject())
+        {
+            // Aspire writes a reference's connection string twice, as ConnectionStrings__smsbridge-backup and, for shells,
+            // ConnectionStrings__smsbridge_backup; compose keeps the name the services read.
+            if (variable.Name.StartsWith(ConnectionStringsPrefix, StringComparison.Ordinal)
+                && variable.Name[ConnectionStringsPrefix.Length..] is var connection && connection.Contains('_', StringComparison.Ordinal)
+                && names.Contains(ConnectionStringsPrefix + connection.Replace('_', '-'))) continue;
+            environment[variable.Name] = _expressions.Resolve(variable.Value.GetString()!);
+        }
+
+        return environment;
+    }
+
+    private List<object> Volumes(JsonElement spec)
+    {
+        var volumes = new List<object>();
+        foreach (var key in new[] { "volumes", "bindMounts" })
+        {
+            if (!spec.TryGetProperty(key, out var list)) continue;
+            foreach (var mount in list.EnumerateArray())
+            {
+                var source = key == "volumes" ? mount.GetProperty("name").GetString()! : Relative(mount.GetProperty("source").GetString()!);
+                if (key == "bindMounts" && !source.StartsWith('.')) source = "./" + source;
+                var suffix = mount.GetProperty("readOnly").GetBoolean() ? ":ro" : "";
+                volumes.Add($"{source}:{mount.GetProperty("target").GetString()}{suffix}");
+            }
+        }
+
+        return volumes;
+    }
+
+    private static Map DependsOn(IEnumerable<string> services)
+    {
+        var map = new Map();
+        foreach (var service in services.OrderBy(s => s, StringComparer.Ordinal)) map[service] = new Map { ["condition"] = "service_healthy" };
+        return map;
+    }
+
+    private static Map Healthcheck(params string[] test) => new()
+    {
+        ["test"] = test.Cast<object>().ToList(),
+        ["interval"] = "10s",
+        ["timeout"] = "5s",
+        ["retries"] = 5,
+        ["start_period"] = "30s",
+    };
+
+    /// <summary>An HTTP GET with bash's /dev/tcp: the .NET images carry no curl or wget.</summary>
+    public static string HttpProbe(int port, string path) =>
+        $"exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET {path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '";
+
+    public string EnvironmentExample()
+    {
+        var text = new StringBuilder();
+        text.Append("# ").Append(ComposePublisher.GeneratedBy).Append('\n')
+            .Append("# deploy/setup-production.sh writes deploy/.env (mode 0600) with every secret generated; do not commit it.\n\n")
+            .Append("# Secret parameters of the manifest.\n");
+        foreach (var parameter in OfType("parameter.v0"))
+        {
+            var input = parameter.Value.GetProperty("inputs").GetProperty("value");
+            var hint = input.TryGetProperty("default", out var d) && d.TryGetProperty("generate", out var g)
+                ? $"at least {g.GetProperty("minLength").GetInt32()} random letters and digits"
+                : "a formatted key: let setup-production.sh generate it";
+            text.Append($"# {parameter.Name}: {hint}\n{Variable(parameter.Name)}=\n");
+        }
+
+        text.Append("""
+
+            # Production stack.
+            COMPOSE_PROJECT_NAME=smsbridge
+            # redis_exporter's read-only Redis user (the laptop monitoring kit).
+            REDIS_MONITOR_PASSWORD=
+            # Aspire dashboard (profile "observability"): browser login token and the services' OTLP API key.
+            DASHBOARD_TOKEN=
+            DASHBOARD_OTLP_API_KEY=
+            # With the dashboard: COMPOSE_PROFILES=observability and OTEL_EXPORTER_OTLP_ENDPOINT=http://dashboard:18889
+            COMPOSE_PROFILES=
+            OTEL_EXPORTER_OTLP_ENDPOINT=
+            # The public name certbot requests a certificate for.
+            SMSBRIDGE_DOMAIN=
+            SMSBRIDGE_VERSION=latest
+            SMSBRIDGE_LOG_DIR=/var/log/smsbridge
+            SMSBRIDGE_DATA_DIR=/var/lib/smsbridge
+            SMSBRIDGE_TLS_DIR=/etc/smsbridge/tls
+            SMSBRIDGE_ACME_WEBROOT=/var/www/certbot
+            # Only with docker-compose.receiver-port.yml: the LAN address the receiver's 8080 is published on.
+            RECEIVER_LAN_BIND=
+            # Only with docker-compose.monitoring-ports.yml: the address and port range of the admin's monitoring forwarders
+            # (the external ports configured in the admin service must fall inside the range).
+            MONITORING_BIND=
+            MONITORING_PORTS=19000-19009
+
+            """);
+        return text.ToString();
+    }
+}

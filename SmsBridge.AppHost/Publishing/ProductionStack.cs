@@ -1,0 +1,70 @@
+namespace SmsBridge.AppHost.Publishing;
+
+/// <summary>The facts of the production stack that the manifest does not carry: networks, the pooler, users, limits.</summary>
+public static class ProductionStack
+{
+    public const string InternalNetwork = "internal";
+    public const string InternalSubnet = "172.30.10.0/24";
+    public const string EdgeNetwork = "edge";
+    public const string EdgeSubnet = "172.30.20.0/24";
+
+    /// <summary>The TLS proxy's fixed address: the only source the services believe X-Forwarded-* from.</summary>
+    public const string ProxyAddress = "172.30.20.10";
+
+    /// <summary>The port every service's Kestrel listens on for HTTP inside its container (the manifest's http target port).</summary>
+    public const int HttpTargetPort = 8080;
+
+    /// <summary>The management (health, metrics) port inside each service's container.</summary>
+    public const int ManagementTargetPort = 9464;
+
+    /// <summary>Where a service keeps its rotating log files inside its container.</summary>
+    public const string LogDirectory = "/var/log/smsbridge";
+
+    /// <summary>Where a service's data folders go inside its container (one per <c>WithDataDirectory</c>); <see cref="DataRoot"/> on the host.</summary>
+    public const string ServiceDataRoot = "/var/lib/smsbridge";
+
+    public const string PoolerName = "pgbouncer";
+    public const int PoolerPort = 6432;
+
+    /// <summary>
+    /// Roles whose connections go through PgBouncer. The owner (migrations under an advisory lock, DDL) and the backup
+    /// reader (pg_dump's long snapshot) keep a direct session with the server.
+    /// </summary>
+    public static readonly string[] PooledRoles = ["smsbridge_app"];
+
+    public const string ProxyName = "nginx";
+    public const string ProxyImage = "docker.io/nginxinc/nginx-unprivileged:1.27.3-alpine";
+    public const string DashboardName = "dashboard";
+    public const string DashboardImage = "mcr.microsoft.com/dotnet/aspire-dashboard:9.1";
+    public const string ObservabilityProfile = "observability";
+
+    // Numeric users of each image (the images' own unprivileged accounts), so non-root is visible in the compose file.
+    public const string PostgresUser = "999:999";
+    public const string RedisUser = "999:999";
+    public const string PoolerUser = "10002:10002";
+    public const string DotnetUser = "1654:1654";
+    public const string ProxyUser = "101:101";
+
+    public const string LogRoot = "${SMSBRIDGE_LOG_DIR:-/var/log/smsbridge}";
+    public const string DataRoot = "${SMSBRIDGE_DATA_DIR:-/var/lib/smsbridge}";
+
+    /// <summary>Redis memory ceiling, below the container's limit so that Redis refuses writes before the kernel kills it.</summary>
+    public const string RedisMaxMemory = "256mb";
+
+    public static readonly Dictionary<string, (string Memory, string Cpus)> Limits = new(StringComparer.Ordinal)
+    {
+        ["postgres"] = ("1g", "1.0"),
+        [PoolerName] = ("128m", "0.5"),
+        ["cache"] = ("384m", "0.5"),
+        ["receiver"] = ("512m", "1.0"),
+        ["admin"] = ("384m", "0.5"),
+        ["backup"] = ("512m", "0.5"),
+        [ProxyName] = ("128m", "0.5"),
+        [DashboardName] = ("512m", "0.5"),
+    };
+
+    public static readonly (string Memory, string Cpus) DefaultLimits = ("512m", "0.5");
+
+    /// <summary>The compose variable that carries a parameter: <c>smsbridge-app-password</c> → <c>SMSBRIDGE_APP_PASSWORD</c>.</summary>
+    public static string Variable(string parameter) => parameter.Replace('-', '_').ToUpperInvariant();
+}
