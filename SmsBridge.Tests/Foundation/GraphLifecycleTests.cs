@@ -49,6 +49,6 @@ public sealed class GraphLifecycleTests
             TestGraph.StartAsync(b => b.Project("receiver").WithEnvironment("ConnectionStrings__smsbridge", "")));
 
         Assert.Contains("'receiver'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ConnectionStrings__smsbridge", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Contains("ConnectionStrings__smsbridge", StringComparison.Ordinal), error.Message);
     }
 }

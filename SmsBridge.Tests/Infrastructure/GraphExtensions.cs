@@ -24,21 +24,51 @@ public static class GraphExtensions
         }
     }
 
-    public static async Task<string> LogTailAsync(this DistributedApplication app, string name, int lines = 30)
+    public static Task<string> LogTailAsync(this DistributedApplication app, string name, int lines = 30) =>
+        Task.FromResult(string.Join('\n', app.Services.GetRequiredService<ConsoleTail>().Lines(name).TakeLast(lines)));
+
+    /// <summary>
+    /// Every resource's console output from its start, kept in memory (the last 2,000 lines each): DCP streams a process's
+    /// output only while somebody watches, so a process that dies at start leaves nothing to read afterwards.
+    /// </summary>
+    public sealed class ConsoleTail
     {
-        var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-        var all = new List<string>();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Queue<string>> _lines = new();
+
+        public void Follow(DistributedApplication app, IEnumerable<string> names, CancellationToken stop)
         {
-            await foreach (var batch in logs.GetAllAsync(name).WithCancellation(stop.Token)) all.AddRange(batch.Select(l => l.Content));
-        }
-        catch (OperationCanceledException)
-        {
-            // GetAllAsync ends with the stream; a quiet resource just times out here.
+            var logs = app.Services.GetRequiredService<ResourceLoggerService>();
+            foreach (var name in names)
+            {
+                var queue = _lines.GetOrAdd(name, _ => new Queue<string>());
+                _ = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await foreach (var batch in logs.WatchAsync(name).WithCancellation(stop))
+                        {
+                            lock (queue)
+                            {
+                                foreach (var line in batch)
+                                {
+                                    queue.Enqueue(line.Content);
+                                    if (queue.Count > 2000) queue.Dequeue();
+                                }
+                            }
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }, CancellationToken.None);
+            }
         }
 
-        return string.Join('\n', all.TakeLast(lines));
+        public IReadOnlyList<string> Lines(string name)
+        {
+            if (!_lines.TryGetValue(name, out var queue)) return [];
+            lock (queue) return [.. queue];
+        }
     }
 
     public static IResourceBuilder<ProjectResource> Project(this IDistributedApplicationTestingBuilder builder, string name) =>

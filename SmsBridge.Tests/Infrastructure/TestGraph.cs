@@ -21,10 +21,13 @@ public static class TestGraph
             [$"AppHost:DataDirectory={folder.Path}", "AppHost:FastUnsafeStorage=true", .. args],
             (_, host) => host.EnvironmentName = "Development", timeout.Token);
         builder.Services.AddSingleton(folder);
+        var console = new GraphExtensions.ConsoleTail();
+        builder.Services.AddSingleton(console);
         builder.Services.AddHostedService(_ => folder); // stopped after the orchestrator: the folder goes once every process has
         builder.Project("receiver").WithEnvironment("ForwardedHeaders__TrustedProxies__0", "127.0.0.1/32");
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(timeout.Token);
+        console.Follow(app, builder.Resources.Select(r => r.Name), app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         // StartAsync returns only once every resource has started, which never happens when one fails: watch health meanwhile.
         var starting = app.StartAsync(timeout.Token);
         try
