@@ -35,32 +35,46 @@ public static class GraphExtensions
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Queue<string>> _lines = new();
 
-        public void Follow(DistributedApplication app, IEnumerable<string> names, CancellationToken stop)
+        /// <summary>Follows each resource instance as it appears (logs are kept per instance id, e.g. receiver-abc12).</summary>
+        public void Follow(DistributedApplication app, CancellationToken stop)
         {
             var logs = app.Services.GetRequiredService<ResourceLoggerService>();
-            foreach (var name in names)
+            var followed = new HashSet<string>();
+            _ = Task.Run(async () =>
             {
-                var queue = _lines.GetOrAdd(name, _ => new Queue<string>());
-                _ = Task.Run(async () =>
+                try
                 {
-                    try
+                    await foreach (var update in app.ResourceNotifications.WatchAsync(stop))
                     {
-                        await foreach (var batch in logs.WatchAsync(name).WithCancellation(stop))
+                        if (!followed.Add(update.ResourceId)) continue;
+                        var queue = _lines.GetOrAdd(update.Resource.Name, _ => new Queue<string>());
+                        _ = Task.Run(() => CollectAsync(logs, update.ResourceId, queue, stop), CancellationToken.None);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }, CancellationToken.None);
+        }
+
+        private static async Task CollectAsync(ResourceLoggerService logs, string resourceId, Queue<string> queue, CancellationToken stop)
+        {
+            try
+            {
+                await foreach (var batch in logs.WatchAsync(resourceId).WithCancellation(stop))
+                {
+                    lock (queue)
+                    {
+                        foreach (var line in batch)
                         {
-                            lock (queue)
-                            {
-                                foreach (var line in batch)
-                                {
-                                    queue.Enqueue(line.Content);
-                                    if (queue.Count > 2000) queue.Dequeue();
-                                }
-                            }
+                            queue.Enqueue(line.Content);
+                            if (queue.Count > 2000) queue.Dequeue();
                         }
                     }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                }, CancellationToken.None);
+                }
+            }
+            catch (OperationCanceledException)
+            {
             }
         }
 

@@ -27,7 +27,7 @@ public static class TestGraph
         builder.Project("receiver").WithEnvironment("ForwardedHeaders__TrustedProxies__0", "127.0.0.1/32");
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(timeout.Token);
-        console.Follow(app, builder.Resources.Select(r => r.Name), app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        console.Follow(app, app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         // StartAsync returns only once every resource has started, which never happens when one fails: watch health meanwhile.
         var starting = app.StartAsync(timeout.Token);
         try
