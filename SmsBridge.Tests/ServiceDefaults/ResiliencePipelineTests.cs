@@ -58,8 +58,9 @@ public sealed class ResiliencePipelineTests : IAsyncLifetime
             o.CircuitBreaker.MinimumThroughput = 5;
             o.CircuitBreaker.FailureRatio = 0.5;
             o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
-            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(1);
-            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(3);
+            // Roomy enough for a loaded machine, and shorter than the break, so a call during it ends in the total timeout.
+            o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
+            o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
         });
         _client = builder.Build();
     }
