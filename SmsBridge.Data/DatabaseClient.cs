@@ -47,14 +47,4 @@ public static class DatabaseClient
             timeout: TimeSpan.FromSeconds(5));
         return builder;
     }
-
-    /// <summary>Fails start-up with the variable to set, before Aspire's own message, which names configuration keys.</summary>
-    internal static void RequireConnectionString(this IHostApplicationBuilder builder, string connectionName)
-    {
-        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(connectionName)))
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:{connectionName} is missing. Set ConnectionStrings__{connectionName} (the AppHost does this).");
-        }
-    }
 }
