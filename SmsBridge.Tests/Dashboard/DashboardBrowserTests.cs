@@ -4,21 +4,17 @@ using SmsBridge.Tests.Infrastructure;
 namespace SmsBridge.Tests.Dashboard;
 
 /// <summary>
-/// The dashboard in Debian's Chromium, headless, driven by Playwright: refused without the token; with it, all five
-/// resources healthy, a flow's trace waterfall, live console output, logs and metrics, and a restart from the page.
-/// Screenshots are saved under TestResults/dashboard/ as artefacts.
+/// The Aspire dashboard in Debian's Chromium, headless, driven by Playwright: refused without the token; with the
+/// printed login link, all five resources running and healthy, a full flow's trace across receiver and PostgreSQL,
+/// console logs and metrics. Screenshots are saved under TestResults/dashboard/ as artefacts.
 /// </summary>
 [Collection(DashboardGraphCollection.Name)]
 public sealed class DashboardBrowserTests(DashboardGraphFixture graph) : IAsyncLifetime
 {
-
-    private static readonly string[] Resources = ["postgres", "cache", "receiver", "admin", "backup"];
-
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
-    private readonly List<string> _consoleErrors = [];
 
-    private string Artefacts => Path.Combine(graph.App.Options.RepositoryRoot, "TestResults", "dashboard");
+    private static string Artefacts => Path.Combine(Repo.Root, "TestResults", "dashboard");
 
     public async Task InitializeAsync()
     {
@@ -35,106 +31,89 @@ public sealed class DashboardBrowserTests(DashboardGraphFixture graph) : IAsyncL
 
     private async Task<IPage> NewPageAsync()
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error") _consoleErrors.Add(message.Text);
-        };
-        return page;
+        return await context.NewPageAsync();
     }
 
-    private Task ScreenshotAsync(IPage page, string name, bool fullPage = true) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, name + ".png"), FullPage = fullPage });
+    private static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, name + ".png") });
 
-    [Fact]
-    public async Task Without_the_token_the_browser_is_refused()
+    /// <summary>Waits for what a page must show; when it does not, the failure carries the page's text and a screenshot.</summary>
+    private static async Task ExpectAsync(IPage page, ILocator locator, string what)
     {
-        var page = await NewPageAsync();
-        var response = await page.GotoAsync(graph.Dashboard.Url.ToString());
-        Assert.Equal(401, response!.Status);
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Sign-in required" }).WaitForAsync();
-        Assert.Equal(0, await page.Locator("table.resources").CountAsync());
-        await ScreenshotAsync(page, "refused");
-    }
-
-    [Fact]
-    public async Task With_the_token_it_shows_every_resource_healthy_the_trace_waterfall_console_logs_and_metrics()
-    {
-        var traceId = await graph.TracedOnboardingAsync();
-        var page = await NewPageAsync();
-        await page.GotoAsync(graph.Dashboard.LoginUrl.ToString());
-        Assert.Equal(graph.Dashboard.Url.ToString(), page.Url); // the token left the address bar; the cookie carries on
-        await page.GetByRole(AriaRole.Heading, new() { Name = "Resources" }).WaitForAsync();
-        foreach (var name in Resources)
-        {
-            await page.Locator($"tr[data-resource='{name}'][data-state='Healthy']").WaitForAsync();
-        }
-
-        Assert.Equal(Resources.Length, await page.Locator("table.resources tbody tr").CountAsync());
-        Assert.Equal(3, await page.Locator("button[data-action='restart']").CountAsync());
-        var receiverRow = page.Locator("tr[data-resource='receiver']");
-        Assert.Contains(graph.App.HttpEndpoint("receiver").ToString(), await receiverRow.InnerTextAsync(),
-            StringComparison.Ordinal);
-        await ScreenshotAsync(page, "resources");
-
-        await page.GetByRole(AriaRole.Link, new() { Name = "Traces", Exact = true }).ClickAsync();
-        var traceLink = page.Locator($"tr[data-trace='{traceId}'] a.trace-link");
         try
         {
-            await traceLink.WaitForAsync();
+            await locator.First.WaitForAsync();
         }
         catch (TimeoutException)
         {
-            await ScreenshotAsync(page, "traces-missing");
-            var listed = await page.Locator("main").InnerTextAsync();
-            Assert.Fail($"trace {traceId} is not listed at {page.Url}: {listed[..Math.Min(listed.Length, 4000)]}");
+            await ScreenshotAsync(page, "missing-" + string.Concat(what.Where(char.IsLetterOrDigit)));
+            var text = await page.Locator("body").InnerTextAsync();
+            Assert.Fail($"{what} is not shown at {page.Url}: {text[..Math.Min(text.Length, 3000)]}");
         }
-
-        Assert.Equal("onboarding flow", await traceLink.InnerTextAsync());
-        await ScreenshotAsync(page, "traces");
-        await traceLink.ClickAsync();
-        await page.Locator("table.waterfall").WaitForAsync();
-        Assert.True(await page.Locator("tr.span-row[data-service='receiver']").CountAsync() >= 5);
-        Assert.True(await page.Locator("tr.span-row[data-service='backend']").CountAsync() >= 2);
-        var deliver = page.Locator("tr.span-row", new() { HasText = "deliver webhook" });
-        await deliver.Locator("summary").ClickAsync();
-        await deliver.GetByText("smsbridge.event_id").WaitForAsync();
-        Assert.True(await page.Locator("table.logs tbody tr").CountAsync() >= 2);
-        await ScreenshotAsync(page, "trace-waterfall");
-
-        await page.GotoAsync(new Uri(graph.Dashboard.Url, "/console/receiver").ToString());
-        await page.Locator("#console").GetByText("Now listening on").First.WaitForAsync();
-        await ScreenshotAsync(page, "console-receiver");
-
-        await page.GotoAsync(new Uri(graph.Dashboard.Url, "/logs").ToString());
-        await page.Locator("select[name='resource']").SelectOptionAsync("receiver");
-        await page.Locator("input[name='q']").FillAsync("verified");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-        await page.Locator($"table.logs tbody tr[data-service='receiver'] a[href='/traces/{traceId}']").First.WaitForAsync();
-        Assert.Equal(0, await page.Locator("table.logs tbody tr:not([data-service='receiver'])").CountAsync());
-        await ScreenshotAsync(page, "logs");
-
-        await page.GotoAsync(new Uri(graph.Dashboard.Url, "/metrics").ToString());
-        await page.Locator("tr[data-service='receiver'][data-metric='http.server.request.duration']").WaitForAsync();
-        await ScreenshotAsync(page, "metrics", fullPage: false); // the charts and the first rows; the table runs long
-        Assert.Empty(_consoleErrors);
     }
 
     [Fact]
-    public async Task The_restart_button_restarts_a_project_and_it_comes_back_healthy()
+    public async Task Without_the_token_the_browser_gets_the_sign_in_page_and_no_resources()
     {
-        var backup = graph.App.GetResource<ProjectResource>("backup");
-        var startedBefore = backup.StartedAt;
+        var page = await NewPageAsync();
+        await page.GotoAsync(graph.Dashboard.Url.ToString());
+        await ExpectAsync(page, page.Locator("input[type='password']"), "the token field");
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByText("receiver", new() { Exact = true }).CountAsync());
+        await ScreenshotAsync(page, "refused");
+
+        await page.GotoAsync(new Uri(graph.Dashboard.Url, "/login?t=wrong-token").ToString());
+        await ExpectAsync(page, page.Locator("input[type='password']"), "the token field after a wrong token");
+        Assert.Equal(0, await page.GetByText("receiver", new() { Exact = true }).CountAsync());
+    }
+
+    [Fact]
+    public async Task The_login_link_shows_every_resource_running_and_healthy_with_console_logs_and_metrics()
+    {
         var page = await NewPageAsync();
         await page.GotoAsync(graph.Dashboard.LoginUrl.ToString());
-        await page.Locator("tr[data-resource='backup'] button[data-action='restart']").ClickAsync();
-        await page.Locator("tr[data-resource='backup'][data-state='Healthy']").WaitForAsync();
-        await Infrastructure.Eventually.TrueAsync(
-            () => Task.FromResult(backup.StartedAt > startedBefore && backup.State == ResourceState.Healthy),
-            TimeSpan.FromSeconds(60), "backup restarted and healthy again");
-        await page.Locator("tr[data-resource='backup'][data-state='Healthy']").WaitForAsync();
-        Assert.Empty(_consoleErrors);
+        foreach (var name in TestGraph.ResourceNames)
+        {
+            await ExpectAsync(page, page.Locator(".fluent-data-grid-row, [role='row']").Filter(new() { HasText = name }).Filter(new() { HasText = "Running" }),
+                $"{name} running");
+        }
+
+        Assert.Equal(0, await page.GetByText("Unhealthy").CountAsync());
+        Assert.Equal(0, await page.GetByText("trusted development certificate", new() { Exact = false }).CountAsync());
+        await ScreenshotAsync(page, "resources");
+
+        await page.GotoAsync(new Uri(graph.Dashboard.Url, "/consolelogs/resource/receiver").ToString());
+        await ExpectAsync(page, page.GetByText("Now listening on"), "the receiver's console");
+        await ScreenshotAsync(page, "console-receiver");
+
+        await graph.Flow.RegisterAsync(VerificationFlow.NewMobile());
+        await page.GotoAsync(new Uri(graph.Dashboard.Url, "/metrics/resource/receiver").ToString());
+        await ExpectAsync(page, page.GetByText("http.server.request.duration"), "the receiver's request duration metric");
+        await ScreenshotAsync(page, "metrics-receiver");
+
+        await page.GotoAsync(new Uri(graph.Dashboard.Url, "/structuredlogs/resource/receiver").ToString());
+        await ExpectAsync(page, page.GetByText("Now listening on"), "the receiver's structured logs");
+        await ScreenshotAsync(page, "logs-receiver");
+    }
+
+    [Fact]
+    public async Task The_traces_page_shows_a_full_flow_as_one_trace_through_receiver_and_postgresql()
+    {
+        var traceId = await graph.TracedOnboardingAsync();
+        await Eventually.TrueAsync(async () => (await graph.Dashboard.TraceAsync(traceId)).Any(s => s.Scope == "Npgsql"),
+            TimeSpan.FromSeconds(30), "the flow's PostgreSQL spans at the dashboard");
+        var page = await NewPageAsync();
+        await page.GotoAsync(graph.Dashboard.LoginUrl.ToString());
+        await page.GotoAsync(new Uri(graph.Dashboard.Url, "/traces").ToString());
+        await ExpectAsync(page, page.GetByText(DashboardGraphFixture.FlowSpanName), "the flow's trace in the list");
+        await ScreenshotAsync(page, "traces");
+
+        await page.GotoAsync(new Uri(graph.Dashboard.Url, $"/traces/detail/{traceId}").ToString());
+        await ExpectAsync(page, page.GetByText("POST /pin-setup"), "the PIN setup span in the waterfall");
+        await ExpectAsync(page, page.GetByText("deliver webhook"), "the webhook delivery span");
+        await ExpectAsync(page, page.GetByText("postgres", new() { Exact = false }), "a PostgreSQL span");
+        await ScreenshotAsync(page, "trace-waterfall");
     }
 }

@@ -1,30 +1,28 @@
 using System.Diagnostics;
-using System.Net;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using SmsBridge.AppHost.Dashboard;
 using SmsBridge.Tests.Delivery;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Dashboard;
 
 /// <summary>
-/// The whole graph with the dashboard on, as run mode has it. The test process plays the backend: its requests
-/// and the webhook sink's server span are traced (only inside a flow the test started) and exported to the
-/// dashboard too, so one trace can run from the backend's register call to the webhook it receives.
+/// The whole graph with the real Aspire dashboard, as run mode has it. The test process plays the backend: its requests
+/// and the webhook sink's server span are traced (only inside a flow the test started) and exported to the dashboard
+/// too, so one trace runs from the backend's register call to the webhook it receives.
 /// </summary>
 public sealed class DashboardGraphFixture : IAsyncLifetime
 {
     public const string BackendService = "backend";
-    private const string FlowSpanName = "onboarding flow";
+    public const string FlowSpanName = "onboarding flow";
     private static readonly ActivitySource Backend = new("SmsBridge.Tests.Dashboard.Backend");
     private TracerProvider? _tracing;
 
-    public DistributedApplication App { get; private set; } = null!;
+    public AspireDashboard Dashboard { get; } = new();
 
-    public DashboardServer Dashboard => App.Dashboard!;
+    public DistributedApplication App { get; private set; } = null!;
 
     public VerificationFlow Flow { get; private set; } = null!;
 
@@ -32,10 +30,7 @@ public sealed class DashboardGraphFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create(o => o.Dashboard = true);
-        DeliveryFlow.FastPacing(builder);
-        App = builder.Build();
-        await App.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        App = await TestGraph.StartAsync(builder => DeliveryFlow.FastPacing(builder), Dashboard);
         Flow = new VerificationFlow(App);
         Sink = new WebhookSink(Flow.Secret("webhook-secret"));
         await Sink.StartAsync();
@@ -48,9 +43,8 @@ public sealed class DashboardGraphFixture : IAsyncLifetime
             .AddOtlpExporter(o =>
             {
                 o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                o.Endpoint = new Uri(Dashboard.OtlpEndpoint + "/v1/traces");
-                o.Headers = $"{DashboardServer.OtlpApiKeyHeader}={Dashboard.OtlpApiKey}";
-                // Batched, not simple: a synchronous export per span would block the thread pool the in-process dashboard needs.
+                o.Endpoint = new Uri(Dashboard.OtlpHttpEndpoint, "/v1/traces");
+                o.Headers = $"{AspireDashboard.OtlpApiKeyHeader}={Dashboard.OtlpApiKey}";
                 o.BatchExportProcessorOptions.ScheduledDelayMilliseconds = 500;
             })
             .Build();
@@ -68,20 +62,8 @@ public sealed class DashboardGraphFixture : IAsyncLifetime
             await Flow.WaitDeliveredAsync([id], TimeSpan.FromSeconds(30));
         }
 
+        _tracing!.ForceFlush();
         return traceId;
-    }
-
-    /// <summary>An HttpClient signed in to the dashboard with the login link's token, as a browser would be.</summary>
-    public async Task<HttpClient> SignedInClientAsync()
-    {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() })
-        {
-            BaseAddress = Dashboard.Url,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        using var login = await client.GetAsync(Dashboard.LoginUrl);
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        return client;
     }
 
     public async Task DisposeAsync()
@@ -90,11 +72,12 @@ public sealed class DashboardGraphFixture : IAsyncLifetime
         await Sink.DisposeAsync();
         Flow.Dispose();
         await App.DisposeAsync();
+        Dashboard.Dispose();
     }
 
     /// <summary>
     /// Records only the test's own flows: a root span is kept only when it is the flow span, anything else follows its
-    /// parent. The AppHost's health probes and the exporters' own calls in this process stay out.
+    /// parent. The test host's other HTTP calls (health probes, the dashboard API) stay out.
     /// </summary>
     private sealed class FlowSampler : Sampler
     {

@@ -57,7 +57,7 @@ public sealed class ProductionPostgres : IAsyncLifetime
         using var manifest = JsonDocument.Parse(Repo.Read("aspire-manifest.json"));
         var initdbArguments = manifest.RootElement.GetProperty("resources").GetProperty("postgres").GetProperty("env")
             .GetProperty("POSTGRES_INITDB_ARGS").GetString()!.Split(' ');
-        var initdb = await Tool.RunAsServiceUserAsync(Path.Combine(PostgresServerResource.BinDirectory, "initdb"),
+        var initdb = await Tool.RunAsServiceUserAsync(Path.Combine(SmsBridge.AppHost.Hosting.LocalPostgresResource.BinDirectory, "initdb"),
         [
             "-D", Path.Combine(Folder, "data"), "-U", "postgres", "--pwfile", passwordFile, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
             .. initdbArguments,
@@ -72,7 +72,7 @@ public sealed class ProductionPostgres : IAsyncLifetime
             _ when option.StartsWith("log_directory=", StringComparison.Ordinal) => "log_directory=" + Path.Combine(Folder, "log"),
             _ => option,
         });
-        _server = Tool.StartAsServiceUser(Path.Combine(PostgresServerResource.BinDirectory, "postgres"),
+        _server = Tool.StartAsServiceUser(Path.Combine(SmsBridge.AppHost.Hosting.LocalPostgresResource.BinDirectory, "postgres"),
         [
             "-D", Path.Combine(Folder, "data"), "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", SocketDirectory,
             "-c", "fsync=off", .. options,

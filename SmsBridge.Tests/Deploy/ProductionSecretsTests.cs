@@ -32,9 +32,9 @@ public sealed class ProductionSecretsTests
     public void Generated_secrets_and_connection_strings_pass_and_a_weak_connection_password_does_not()
     {
         Assert.Empty(Problems(
-            ("Secrets:AdminPassword", SecretStore.Password()),
-            ("Secrets:PinEncryptionKey", SecretStore.Key()),
-            ("Secrets:WebhookSecret", SecretStore.WebhookSecret()),
+            ("Secrets:AdminPassword", SmsBridge.AppHost.Hosting.Secrets.Password()),
+            ("Secrets:PinEncryptionKey", SmsBridge.AppHost.Hosting.Secrets.Key()),
+            ("Secrets:WebhookSecret", SmsBridge.AppHost.Hosting.Secrets.WebhookSecret()),
             ("ConnectionStrings:smsbridge", $"Host=pgbouncer;Port=6432;Username=smsbridge_app;Password={Strong};Database=smsbridge"),
             ("ConnectionStrings:cache", $"cache:6379,password={Strong}")));
 
@@ -49,7 +49,7 @@ public sealed class ProductionSecretsTests
     [Fact]
     public async Task A_service_in_production_with_a_default_secret_exits_non_zero_naming_the_variable()
     {
-        var dll = Repo.PathOf($"SmsBridge.Receiver/bin/{new AppHostOptions { DataDirectory = "", RepositoryRoot = "" }.Configuration}/net10.0/SmsBridge.Receiver.dll");
+        var dll = Repo.PathOf($"SmsBridge.Receiver/bin/{Repo.Configuration}/net10.0/SmsBridge.Receiver.dll");
         Assert.True(File.Exists(dll), $"{dll} is not built");
 
         var result = await Tool.RunAsync("dotnet", [dll], new Dictionary<string, string>
@@ -72,7 +72,7 @@ public sealed class ProductionSecretsTests
     [Fact]
     public async Task The_same_service_outside_production_is_not_held_back_by_its_secrets()
     {
-        var dll = Repo.PathOf($"SmsBridge.Receiver/bin/{new AppHostOptions { DataDirectory = "", RepositoryRoot = "" }.Configuration}/net10.0/SmsBridge.Receiver.dll");
+        var dll = Repo.PathOf($"SmsBridge.Receiver/bin/{Repo.Configuration}/net10.0/SmsBridge.Receiver.dll");
 
         // Without a database it stops for that reason, later: the secret check did not fire.
         var result = await Tool.RunAsync("dotnet", [dll], new Dictionary<string, string>

@@ -46,11 +46,11 @@ public sealed class SetupScriptTests : IDisposable
         Assert.Equal(0, (await Setup()).ExitCode);
         var written = Parse(await File.ReadAllTextAsync(EnvFile));
 
-        // The AppHost's generators (SecretStore) are the reference for what each service can decode.
-        Assert.Equal(Convert.FromBase64String(SecretStore.Key()).Length, Convert.FromBase64String(written["PIN_ENCRYPTION_KEY"]).Length);
+        // The AppHost's generators (Hosting/Secrets.cs) are the reference for what each service can decode.
+        Assert.Equal(Convert.FromBase64String(SmsBridge.AppHost.Hosting.Secrets.Key()).Length, Convert.FromBase64String(written["PIN_ENCRYPTION_KEY"]).Length);
         Assert.Equal(32, Convert.FromBase64String(written["HASH_KEY"]).Length);
         Assert.Equal(32, Convert.FromBase64String(written["BACKUP_ENCRYPTION_KEY"]).Length);
-        Assert.StartsWith("whsec_", SecretStore.WebhookSecret(), StringComparison.Ordinal);
+        Assert.StartsWith("whsec_", SmsBridge.AppHost.Hosting.Secrets.WebhookSecret(), StringComparison.Ordinal);
         Assert.Equal(32, Convert.FromBase64String(written["WEBHOOK_SECRET"]["whsec_".Length..]).Length);
         Assert.Matches("^[A-Za-z0-9]{32}$", written["SMSBRIDGE_APP_PASSWORD"]);
         Assert.Matches("^[A-Za-z0-9]{32}$", written["CACHE_PASSWORD"]);

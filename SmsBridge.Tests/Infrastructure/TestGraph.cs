@@ -12,14 +12,22 @@ public static class TestGraph
 {
     public static readonly string[] ResourceNames = ["postgres", "cache", "receiver", "admin", "backup"];
 
-    public static async Task<DistributedApplication> StartAsync(Action<IDistributedApplicationTestingBuilder>? configure = null,
-        params string[] args)
+    public static Task<DistributedApplication> StartAsync(Action<IDistributedApplicationTestingBuilder>? configure = null,
+        params string[] args) => StartAsync(configure, dashboard: null, args);
+
+    /// <summary>With <paramref name="dashboard"/>, the real Aspire dashboard runs too, on its ports and keys.</summary>
+    public static async Task<DistributedApplication> StartAsync(Action<IDistributedApplicationTestingBuilder>? configure,
+        AspireDashboard? dashboard, params string[] args)
     {
         using var timeout = new CancellationTokenSource(GraphExtensions.Timeout);
         var folder = new DataFolder();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(
-            [$"AppHost:DataDirectory={folder.Path}", "AppHost:FastUnsafeStorage=true", .. args],
-            (_, host) => host.EnvironmentName = "Development", timeout.Token);
+        string[] arguments = [$"AppHost:DataDirectory={folder.Path}", "AppHost:FastUnsafeStorage=true", .. args];
+        var builder = dashboard is null
+            ? await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(arguments,
+                (_, host) => host.EnvironmentName = "Development", timeout.Token)
+            : await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(
+                new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, ["--environment=Development", .. arguments], timeout.Token);
+        dashboard?.Configure(builder);
         builder.Services.AddSingleton(folder);
         var console = new GraphExtensions.ConsoleTail();
         builder.Services.AddSingleton(console);
@@ -38,6 +46,7 @@ public static class TestGraph
             }
 
             await starting;
+            if (dashboard is not null) await dashboard.AttachAsync(app, timeout.Token);
             return app;
         }
         catch

@@ -1,39 +1,17 @@
 using System.Diagnostics;
 using System.Net;
-using SmsBridge.AppHost.Dashboard.Otlp;
+using SmsBridge.Tests.Dashboard;
 using SmsBridge.Tests.Delivery;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.ServiceDefaults;
 
-public sealed class TelemetryGraphFixture : IAsyncLifetime
-{
-    public OtlpCollector Collector { get; } = new();
-
-    public DistributedApplication App { get; private set; } = null!;
-
-    public VerificationFlow Flow { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        await Collector.StartAsync();
-        var builder = DistributedApplicationTestingBuilder.Create(o => o.OtlpEndpoint = Collector.Endpoint);
-        DeliveryFlow.FastPacing(builder);
-        App = builder.Build();
-        await App.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Flow = new VerificationFlow(App);
-    }
-
-    public async Task DisposeAsync()
-    {
-        Flow.Dispose();
-        await App.DisposeAsync();
-        await Collector.DisposeAsync();
-    }
-}
-
-/// <summary>What AddServiceDefaults gives every service: OTLP traces, Prometheus metrics, redacted logs.</summary>
-public sealed class TelemetryTests(TelemetryGraphFixture graph) : IClassFixture<TelemetryGraphFixture>
+/// <summary>
+/// What AddServiceDefaults gives every service: OTLP traces (read back from the Aspire dashboard they are exported to),
+/// Prometheus metrics, redacted logs.
+/// </summary>
+[Collection(DashboardGraphCollection.Name)]
+public sealed class TelemetryTests(DashboardGraphFixture graph)
 {
     private static readonly string[] UntracedPaths = ["/health", "/alive", "/metrics"];
 
@@ -42,31 +20,40 @@ public sealed class TelemetryTests(TelemetryGraphFixture graph) : IClassFixture<
     {
         await graph.Flow.RegisterAsync(VerificationFlow.NewMobile());
 
-        var span = await Eventually.ValueAsync(() => graph.Collector.Spans().FirstOrDefault(s => s.Name == "POST /onboarding/register"),
-            TimeSpan.FromSeconds(20), "the register span at the collector");
+        IReadOnlyList<TelemetrySpan> spans = [];
+        await Eventually.TrueAsync(async () => (spans = await graph.Dashboard.SpansAsync("receiver")).Any(s => s.Name == "POST /onboarding/register"),
+            TimeSpan.FromSeconds(20), "the register span at the dashboard");
+        var span = spans.First(s => s.Name == "POST /onboarding/register");
         Assert.Equal("receiver", span.Service);
-        Assert.Equal("server", span.KindName);
+        Assert.Equal(TelemetrySpan.SpanKind.Server, span.Kind);
         Assert.Equal("POST", span.Attributes["http.request.method"]);
         Assert.Equal("/onboarding/register", span.Attributes["http.route"]);
         Assert.Equal("200", span.Attributes["http.response.status_code"]);
-        Assert.DoesNotContain(graph.Collector.Spans(), s => UntracedPaths.Any(path => s.Name.Contains(path, StringComparison.Ordinal)
-                                                                                  || s.Attributes.GetValueOrDefault("url.path") == path));
+        // The AppHost probes /health every few seconds, so a traced probe would be there by now.
+        Assert.DoesNotContain(spans, s => UntracedPaths.Any(path => s.Name.Contains(path, StringComparison.Ordinal)
+                                                                   || s.Attributes.GetValueOrDefault("url.path") == path));
     }
 
     [Fact]
     public async Task A_register_trace_holds_its_postgresql_and_redis_client_spans()
     {
-        await graph.Flow.RegisterAsync(VerificationFlow.NewMobile());
+        System.Diagnostics.Activity.Current = null;
+        using var traced = new System.Diagnostics.Activity("backend register").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C);
+        traced.ActivityTraceFlags = System.Diagnostics.ActivityTraceFlags.Recorded; // sampled, so the receiver records its side
+        traced.Start();
+        await graph.Flow.RegisterAsync(VerificationFlow.NewMobile()); // the test's HttpClient carries the trace id in traceparent
+        traced.Stop();
+        var traceId = traced.TraceId.ToHexString();
 
-        var register = await Eventually.ValueAsync(() => graph.Collector.Spans().LastOrDefault(s => s.Name == "POST /onboarding/register"),
-            TimeSpan.FromSeconds(20), "the register span");
-        IEnumerable<SpanRecord> Children() => graph.Collector.Spans().Where(s => s.TraceId == register.TraceId && s.KindName == "client");
-        await Eventually.TrueAsync(() => Task.FromResult(Children().Any(s => s.Scope == "Npgsql")),
+        // The database and cache calls the receiver made for it (the test's own HTTP client span is in the trace too).
+        async Task<List<TelemetrySpan>> ChildrenAsync() =>
+            [.. (await graph.Dashboard.TraceAsync(traceId)).Where(s => s.Kind == TelemetrySpan.SpanKind.Client && s.Scope != "System.Net.Http")];
+        await Eventually.TrueAsync(async () => (await ChildrenAsync()).Any(s => s.Scope == "Npgsql"),
             TimeSpan.FromSeconds(20), "a PostgreSQL client span in the register trace");
         // The Redis instrumentation collects its spans from profiling sessions, flushed every 10 s.
-        await Eventually.TrueAsync(() => Task.FromResult(Children().Any(s => s.Attributes.GetValueOrDefault("db.system") == "redis")),
+        await Eventually.TrueAsync(async () => (await ChildrenAsync()).Any(s => s.Attributes.GetValueOrDefault("db.system") == "redis"),
             TimeSpan.FromSeconds(30), "a Redis client span in the register trace");
-        Assert.All(Children(), s => Assert.Equal("receiver", s.Service));
+        Assert.All(await ChildrenAsync(), s => Assert.Equal("receiver", s.Service));
     }
 
     [Fact]
@@ -93,9 +80,6 @@ public sealed class TelemetryTests(TelemetryGraphFixture graph) : IClassFixture<
     public async Task After_a_full_flow_no_log_holds_a_pin_key_secret_or_full_mobile()
     {
         var flow = graph.Flow;
-        await using var sink = new WebhookSink(flow.Secret("webhook-secret"));
-        await sink.StartAsync();
-        await flow.PointAtAsync(sink);
         var mobile = VerificationFlow.NewMobile();
         const string pin = "90817263";
         var id = await flow.OnboardAsync(mobile, pin);
@@ -107,10 +91,12 @@ public sealed class TelemetryTests(TelemetryGraphFixture graph) : IClassFixture<
         }
 
         await Task.Delay(TimeSpan.FromSeconds(1)); // log writers flush asynchronously
-        var files = Directory.EnumerateFiles(Path.Combine(graph.App.Options.DataDirectory, "logs"), "*.log", SearchOption.AllDirectories).ToList();
+        var files = Directory.EnumerateFiles(Path.Combine(graph.App.DataDirectory(), "logs"), "*.log", SearchOption.AllDirectories).ToList();
         Assert.NotEmpty(files);
+        var exported = await graph.Dashboard.LogsAsync();
         var text = string.Join('\n', files.Select(File.ReadAllText))
-                   + string.Join('\n', graph.App.Resources.SelectMany(r => r.Logs.Tail(1000)));
+                   + string.Join('\n', (await Task.WhenAll(TestGraph.ResourceNames.Select(n => graph.App.LogTailAsync(n, 2000)))))
+                   + string.Join('\n', exported.Select(l => l.Message));
 
         Assert.Contains("*" + mobile[^4..], text, StringComparison.Ordinal); // the masked form is there, so the scan reads real lines
         string[] forbidden =
