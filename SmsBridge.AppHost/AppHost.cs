@@ -4,6 +4,7 @@ using SmsBridge.AppHost.Hosting;
 if (SmsBridge.AppHost.Publishing.ComposeCommand.IsRequested(args)) { Environment.ExitCode = await SmsBridge.AppHost.Publishing.ComposeCommand.RunAsync(args, Console.Out); return; }
 var builder = DistributedApplication.CreateBuilder(args);
 var data = LocalData.From(builder);
+if (!await data.IsReachableAsync(builder)) return; // it has said which folder and what to do
 builder.AddStartupReport();
 
 // Infrastructure: PostgreSQL (three role connections) and Redis; given connection strings, existing servers instead.

@@ -16,6 +16,9 @@ public sealed record BenchmarkOptions
 
     public string OutputDirectory { get; init; } = "artifacts/benchmarks";
 
+    /// <summary>Runs the Aspire dashboard too (as F5 does): the services then export their telemetry to it.</summary>
+    public bool Dashboard { get; init; }
+
     public IReadOnlySet<string> Phases { get; init; } = new HashSet<string>(AllPhases, StringComparer.Ordinal);
 
     public static readonly string[] AllPhases = ["register", "receive", "flow", "pgbench", "redis"];
@@ -33,6 +36,8 @@ public sealed record BenchmarkOptions
                                 pooled PostgreSQL connections are closed after 300 s idle, so 310 shows the pool pruned)
           -o, --output DIR      where results.md and results.json are written (default artifacts/benchmarks)
           -p, --phases LIST     comma-separated subset of: register,receive,flow,pgbench,redis (default all)
+              --dashboard       run the Aspire dashboard as F5 does (the services export telemetry to it); off by
+                                default, so throughput is the services' own
           -h, --help            this text
 
         Phases:
@@ -54,6 +59,12 @@ public sealed record BenchmarkOptions
         {
             var name = args[i];
             if (name is "-h" or "--help" or "-?") return (null, Help);
+            if (name is "--dashboard")
+            {
+                options = options with { Dashboard = true };
+                continue;
+            }
+
             if (i + 1 >= args.Length) return (null, $"'{name}' needs a value. See --help.");
             var value = args[++i];
             switch (name)

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
-using SmsBridge.AppHost.Hosting;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SmsBridge.Benchmarks.Ceilings;
 using SmsBridge.Benchmarks.Footprint;
 using SmsBridge.Benchmarks.Load;
@@ -17,25 +21,47 @@ public static class BenchmarkRun
         var machine = MachineInfo.Read();
         var startedAt = DateTimeOffset.UtcNow;
         Progress.Line($"starting the graph ({machine.Cores} cores, load average {machine.LoadAverageAtStart[0]:0.00})");
-        var builder = DistributedApplicationTestingBuilder.Create();
-        if (builder.Options.Configuration != "Release")
+        if (BuildConfiguration != "Release")
         {
-            Progress.Line($"warning: measuring a {builder.Options.Configuration} build; run with -c Release for numbers worth keeping");
+            Progress.Line($"warning: measuring a {BuildConfiguration} build; run with -c Release for numbers worth keeping");
         }
 
-        await using var app = builder.Build();
+        var data = Directory.CreateTempSubdirectory("smsbridge-benchmark-");
+        File.SetUnixFileMode(data.FullName, (UnixFileMode)0b111_101_101); // the service account must enter it
         try
         {
-            await app.StartAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            return await RunGraphAsync(options, machine, startedAt, data.FullName);
         }
-        catch (ResourceFailedException ex)
+        finally
+        {
+            data.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> RunGraphAsync(BenchmarkOptions options, MachineInfo machine, DateTimeOffset startedAt, string dataDirectory)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        string[] args = ["--environment=Development", $"AppHost:DataDirectory={dataDirectory}", "AppHost:PersistSecrets=false"];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = options.Dashboard }, args, timeout.Token);
+        // The services' output stays in their log files; echoing each line here would load the machine being measured.
+        builder.Services.AddLogging(logging => logging.AddFilter("SmsBridge.AppHost.Resources", LogLevel.None)
+            .AddFilter("SmsBridge.AppHost.Hosting", LogLevel.Warning));
+        await using var app = await builder.BuildAsync(timeout.Token);
+        await using var monitor = new ResourceMonitor(app);
+        var starting = app.StartAsync(timeout.Token);
+        try
+        {
+            foreach (var name in new[] { "postgres", "cache", "receiver", "admin", "backup" })
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, WaitBehavior.StopOnResourceUnavailable, timeout.Token);
+            }
+
+            await starting;
+        }
+        catch (Exception ex) when (ex is DistributedApplicationException or OperationCanceledException)
         {
             await Console.Error.WriteLineAsync("The graph did not start: " + ex.Message);
-            return 1;
-        }
-        catch (FileNotFoundException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
             return 1;
         }
 
@@ -43,14 +69,13 @@ public static class BenchmarkRun
         await using var webhooks = new WebhookBackend(Secret(app, "webhook-secret"));
         await webhooks.StartAsync();
         await PrepareSettingsAsync(owner, webhooks.Url);
-        await using var monitor = new ResourceMonitor(app);
 
         Progress.Line($"graph started; letting it settle for {options.Settle.TotalSeconds:0} s before reading idle memory");
         await Task.Delay(options.Settle);
         var idleAfterStart = monitor.Memory();
         monitor.TakePeaks();
 
-        var receiver = app.GetResource<ProjectResource>("receiver").HttpEndpoint;
+        var receiver = app.GetEndpoint("receiver", "http");
         await using var outcomes = new OutcomeWatcher(owner);
         using var scenarios = new Scenarios(
             Scenarios.Client(receiver, options.Concurrency, h => h.Authorization = new("Bearer", Secret(app, "backend-api-key"))),
@@ -77,9 +102,9 @@ public static class BenchmarkRun
         if (options.Phases.Contains("pgbench"))
         {
             Progress.Line($"pgbench: {options.Concurrency} clients for {options.Duration.TotalSeconds:0} s");
-            var server = app.Resources.OfType<PostgresServerResource>().Single();
-            ceilings.Add(await CeilingPhaseAsync("pgbench", monitor, phases, () => PgBench.RunAsync(server.ConnectionString,
-                server.Databases.Single().DatabaseName, options.Concurrency, options.Duration)));
+            var superuser = (await app.GetConnectionStringAsync("postgres"))!;
+            ceilings.Add(await CeilingPhaseAsync("pgbench", monitor, phases, () => PgBench.RunAsync(superuser,
+                "smsbridge", options.Concurrency, options.Duration)));
         }
 
         if (options.Phases.Contains("redis"))
@@ -92,7 +117,7 @@ public static class BenchmarkRun
 
         Progress.Line($"load done; letting the graph settle for {options.Settle.TotalSeconds:0} s before reading idle memory again");
         await Task.Delay(options.Settle);
-        var report = new BenchmarkReport(machine, startedAt, options.Concurrency, options.Duration.TotalSeconds, options.Settle.TotalSeconds, builder.Options.Configuration,
+        var report = new BenchmarkReport(machine, startedAt, options.Concurrency, options.Duration.TotalSeconds, options.Settle.TotalSeconds, BuildConfiguration,
             phases, ceilings, Ratios(phases, ceilings), idleAfterStart, monitor.Memory(),
             new WebhookTotals(webhooks.BadSignatures, webhooks.Redeliveries, webhooks.Conflicting));
         await WriteAsync(report, options.OutputDirectory);
@@ -179,7 +204,14 @@ public static class BenchmarkRun
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static string Secret(DistributedApplication app, string name) => app.GetResource<ParameterResource>(name).Value;
+    private static string Secret(DistributedApplication app, string name) =>
+        app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(r => r.Name == name)
+            .GetValueAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult()!;
+
+    /// <summary>The configuration this tool (and so the services it starts, built beside it) was built in.</summary>
+    private static string BuildConfiguration { get; } = typeof(BenchmarkRun).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyConfigurationAttribute), false)
+        .OfType<System.Reflection.AssemblyConfigurationAttribute>().First().Configuration;
 
     private static async Task WriteAsync(BenchmarkReport report, string directory)
     {

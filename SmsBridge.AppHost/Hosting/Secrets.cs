@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Aspire.Hosting.Publishing;
+using Microsoft.Extensions.Configuration;
 
 namespace SmsBridge.AppHost.Hosting;
 
@@ -11,10 +12,17 @@ public static class Secrets
     /// In what is published, passwords ask the deployer to generate one (letters and digits); keys carry no default, since their
     /// format (base64, <c>whsec_</c>) is more than a length: deploy/setup-production.sh generates them.
     /// </remarks>
+    /// <remarks>
+    /// Kept means written to the AppHost's user secrets; <c>AppHost:PersistSecrets=false</c> (test graphs) keeps them in memory.
+    /// </remarks>
     public static IResourceBuilder<ParameterResource> AddSecret(this IDistributedApplicationBuilder builder, string name, Func<string> generate) =>
         builder.ExecutionContext.IsPublishMode && generate != (Func<string>)Password
             ? builder.AddParameter(name, secret: true)
-            : builder.AddParameter(name, new GeneratedSecret(generate), secret: true, persist: true);
+            : builder.AddParameter(name, new GeneratedSecret(generate), secret: true, persist: builder.Configuration.GetValue("AppHost:PersistSecrets", true));
+
+    /// <summary>True when the secret has no kept value yet, so this run generates it (the first run).</summary>
+    public static bool IsNew(this IDistributedApplicationBuilder builder, string name) =>
+        string.IsNullOrEmpty(builder.Configuration[$"Parameters:{name}"]);
 
     /// <summary>A password of letters and digits (no quoting trouble in connection strings or SQL).</summary>
     public static string Password() =>

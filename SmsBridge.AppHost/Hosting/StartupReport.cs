@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +13,8 @@ internal sealed class StartupReport(ResourceNotificationService notifications, I
         {
             await foreach (var update in notifications.WatchAsync(stoppingToken))
             {
+                // The graph's processes only: parameters, connection strings and Aspire's hidden helpers have no state to report.
+                if (update.Resource is ParameterResource or ConnectionStringResource || update.Snapshot.IsHidden) continue;
                 var state = $"{update.Snapshot.State?.Text ?? "?"}{(update.Snapshot.HealthStatus is { } health ? $" ({health})" : "")}";
                 if (last.GetValueOrDefault(update.Resource.Name) == state) continue;
                 last[update.Resource.Name] = state;
@@ -23,14 +24,5 @@ internal sealed class StartupReport(ResourceNotificationService notifications, I
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-    }
-}
-
-public static class StartupReportExtensions
-{
-    public static IDistributedApplicationBuilder AddStartupReport(this IDistributedApplicationBuilder builder)
-    {
-        if (builder.ExecutionContext.IsRunMode) builder.Services.AddHostedService<StartupReport>();
-        return builder;
     }
 }

@@ -32,10 +32,10 @@ public static class ProcessTree
     }
 
     /// <summary>CPU seconds used by the tree so far, including descendants that have exited and been reaped.</summary>
-    public static double CpuSeconds(int root)
+    public static double CpuSeconds(int root, bool withDescendants = true)
     {
         double ticks = 0;
-        foreach (var pid in WithDescendants(root))
+        foreach (var pid in withDescendants ? WithDescendants(root) : [root])
         {
             if (Stat(pid) is not { } stat) continue;
             ticks += stat.UserTicks + stat.SystemTicks + (pid == root ? stat.ChildUserTicks + stat.ChildSystemTicks : 0);
@@ -44,10 +44,10 @@ public static class ProcessTree
         return ticks / ClockTicksPerSecond;
     }
 
-    public static MemorySample Memory(int root)
+    public static MemorySample Memory(int root, bool withDescendants = true)
     {
         long rss = 0, pss = 0, hwm = 0;
-        foreach (var pid in WithDescendants(root))
+        foreach (var pid in withDescendants ? WithDescendants(root) : [root])
         {
             var status = StatusKb(pid);
             rss += status.GetValueOrDefault("VmRSS");
@@ -56,6 +56,19 @@ public static class ProcessTree
         }
 
         return new MemorySample(rss / 1024.0, pss / 1024.0, hwm / 1024.0);
+    }
+
+    /// <summary>The command name (/proc/&lt;pid&gt;/comm), or "" once the process is gone.</summary>
+    public static string Command(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     private static (int Parent, long UserTicks, long SystemTicks, long ChildUserTicks, long ChildSystemTicks)? Stat(int pid)

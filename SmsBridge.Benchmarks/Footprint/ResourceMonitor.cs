@@ -1,35 +1,56 @@
-using SmsBridge.AppHost.Hosting;
+using System.Collections.Concurrent;
+using System.Globalization;
+using Aspire.Hosting;
 
 namespace SmsBridge.Benchmarks.Footprint;
 
 /// <summary>
 /// Watches every process of the graph: CPU used between two marks, and the highest memory seen, sampled each
-/// 500 ms (PostgreSQL's backends come and go, so its peak is the sampled peak of the tree's sum).
+/// 500 ms (PostgreSQL's backends come and go, so its peak is the sampled peak of the tree's sum). The product's
+/// resources come from Aspire's resource snapshots (<c>executable.pid</c>); the development tooling is measured
+/// apart: DCP's processes, the Aspire dashboard, and this process, which hosts the AppHost (and the load generator).
 /// </summary>
 public sealed class ResourceMonitor : IAsyncDisposable
 {
-    private readonly DistributedApplication _app;
-    private readonly string[] _names;
+    public const string AppHost = "apphost (in this process)";
+    public const string Dcp = "dcp";
+    public const string Dashboard = "aspire-dashboard";
+
+    /// <summary>The names that are development tooling, not the product.</summary>
+    public static readonly IReadOnlySet<string> Tooling = new HashSet<string>([AppHost, Dcp, Dashboard], StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, int> _pids = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PeakMemory> _peaks = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
+    private readonly Task _watcher;
     private readonly Task _sampler;
 
     public ResourceMonitor(DistributedApplication app)
     {
-        _app = app;
-        _names = app.Resources.OfType<ProcessResource>().Select(r => r.Name).ToArray();
+        _watcher = Task.Run(() => WatchAsync(app));
         _sampler = Task.Run(SampleAsync);
     }
 
-    public IReadOnlyList<string> Names => _names;
+    /// <summary>CPU per resource; the AppHost's process is left out, since it also drives the load.</summary>
+    public Dictionary<string, double> CpuSeconds()
+    {
+        var cpu = _pids.ToDictionary(p => p.Key, p => ProcessTree.CpuSeconds(p.Value), StringComparer.Ordinal);
+        cpu[Dcp] = DcpProcesses().Sum(pid => ProcessTree.CpuSeconds(pid, withDescendants: false));
+        return cpu;
+    }
 
-    private int? Pid(string name) => _app.GetResource<ProcessResource>(name).ProcessId;
+    public Dictionary<string, MemorySample> Memory()
+    {
+        var memory = _pids.ToDictionary(p => p.Key, p => ProcessTree.Memory(p.Value), StringComparer.Ordinal);
+        var dcp = DcpProcesses().Select(pid => ProcessTree.Memory(pid, withDescendants: false)).ToList();
+        memory[Dcp] = new MemorySample(dcp.Sum(m => m.RssMb), dcp.Sum(m => m.PssMb), dcp.Select(m => m.PeakRssMb).DefaultIfEmpty().Max());
+        memory[AppHost] = ProcessTree.Memory(Environment.ProcessId, withDescendants: false);
+        return memory;
+    }
 
-    public Dictionary<string, double> CpuSeconds() =>
-        _names.Where(n => Pid(n) is not null).ToDictionary(n => n, n => ProcessTree.CpuSeconds(Pid(n)!.Value), StringComparer.Ordinal);
-
-    public Dictionary<string, MemorySample> Memory() =>
-        _names.Where(n => Pid(n) is not null).ToDictionary(n => n, n => ProcessTree.Memory(Pid(n)!.Value), StringComparer.Ordinal);
+    /// <summary>DCP's own processes (dcp, dcpctrl), each without the resources it launched.</summary>
+    private static IEnumerable<int> DcpProcesses() =>
+        ProcessTree.WithDescendants(Environment.ProcessId).Where(pid => ProcessTree.Command(pid).StartsWith("dcp", StringComparison.Ordinal));
 
     /// <summary>The peaks since the last reset, then starts over.</summary>
     public Dictionary<string, PeakMemory> TakePeaks()
@@ -39,6 +60,23 @@ public sealed class ResourceMonitor : IAsyncDisposable
             var result = new Dictionary<string, PeakMemory>(_peaks, StringComparer.Ordinal);
             _peaks.Clear();
             return result;
+        }
+    }
+
+    private async Task WatchAsync(DistributedApplication app)
+    {
+        try
+        {
+            await foreach (var update in app.ResourceNotifications.WatchAsync(_stop.Token))
+            {
+                if (update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid)
+                {
+                    _pids[update.Resource.Name] = Convert.ToInt32(pid, CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -70,7 +108,7 @@ public sealed class ResourceMonitor : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        await _sampler;
+        await Task.WhenAll(_watcher, _sampler);
         _stop.Dispose();
     }
 }

@@ -24,7 +24,8 @@ public sealed class WebhookBackend(string secret) : IAsyncDisposable
     private int _redeliveries;
     private int _conflicting;
 
-    public int Port { get; } = PortAllocator.Next();
+    /// <summary>The port the kernel gave the listener (known once started).</summary>
+    public int Port { get; private set; }
 
     public string Url => $"http://127.0.0.1:{Port}/hooks";
 
@@ -40,10 +41,11 @@ public sealed class WebhookBackend(string secret) : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         _app = builder.Build();
         _app.MapPost("/hooks", (Delegate)HandleAsync);
         await _app.StartAsync();
+        Port = new Uri(_app.Urls.Single()).Port;
     }
 
     /// <summary>Completes when the hand-off for <paramref name="mobile"/> has been delivered (register before pin-setup).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SmsBridge.Benchmarks.Footprint;
 
 namespace SmsBridge.Benchmarks.Reporting;
 
@@ -93,8 +94,18 @@ public static class MarkdownReport
                      $"{(after is null ? "-" : F(after.PssMb, "0") + " / " + F(after.RssMb, "0"))} |");
         }
 
-        Line(md, $"| **whole graph** | **{F(report.IdleAfterStart.Values.Sum(s => s.PssMb), "0")}** / {F(report.IdleAfterStart.Values.Sum(s => s.RssMb), "0")} | | " +
-                 $"**{F(report.IdleAfterLoad.Values.Sum(s => s.PssMb), "0")}** / {F(report.IdleAfterLoad.Values.Sum(s => s.RssMb), "0")} |");
+        // The product is what runs in production; the tooling (AppHost, DCP, dashboard) only on a developer's machine.
+        foreach (var (label, isTooling) in new[] { ("product: services, PostgreSQL, Redis", false), ("development tooling: AppHost, DCP, dashboard", true) })
+        {
+            bool Of(string name) => ResourceMonitor.Tooling.Contains(name) == isTooling;
+            var start = report.IdleAfterStart.Where(m => Of(m.Key)).Select(m => m.Value).ToList();
+            var load = report.IdleAfterLoad.Where(m => Of(m.Key)).Select(m => m.Value).ToList();
+            Line(md, $"| **{label}** | **{F(start.Sum(s => s.PssMb), "0")}** / {F(start.Sum(s => s.RssMb), "0")} | | " +
+                     $"**{F(load.Sum(s => s.PssMb), "0")}** / {F(load.Sum(s => s.RssMb), "0")} |");
+        }
+
+        md.AppendLine();
+        Line(md, $"The AppHost runs inside the benchmark process, so its figures after load include the load generator's.");
         return md.ToString();
     }
 

@@ -26,6 +26,27 @@ public static class ProcessTable
         return result;
     }
 
+    /// <summary>Processes started with <c>--monitor pid</c>: DCP detaches from the AppHost that launched it and watches it so.</summary>
+    public static IEnumerable<int> Monitoring(int pid)
+    {
+        var needle = $"--monitor\0{pid}\0";
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var candidate)) continue;
+            string commandLine;
+            try
+            {
+                commandLine = File.ReadAllText(Path.Combine(dir, "cmdline"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (commandLine.Contains(needle, StringComparison.Ordinal)) yield return candidate;
+        }
+    }
+
     public static bool IsAlive(int pid) => ReadStat(pid) is { State: not 'Z' and not 'X' };
 
     private static (char State, int Parent)? ReadStat(int pid)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace SmsBridge.Tests.Infrastructure;
 
@@ -21,13 +22,15 @@ public static class TestGraph
     {
         using var timeout = new CancellationTokenSource(GraphExtensions.Timeout);
         var folder = new DataFolder();
-        string[] arguments = [$"AppHost:DataDirectory={folder.Path}", "AppHost:FastUnsafeStorage=true", .. args];
+        string[] arguments = [$"AppHost:DataDirectory={folder.Path}", "AppHost:FastUnsafeStorage=true", "AppHost:PersistSecrets=false", .. args];
         var builder = dashboard is null
             ? await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(arguments,
                 (_, host) => host.EnvironmentName = "Development", timeout.Token)
             : await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(
                 new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, ["--environment=Development", .. arguments], timeout.Token);
         dashboard?.Configure(builder);
+        // Resource output is kept by ConsoleTail; copying every line into the test host's log too only costs CPU.
+        builder.Services.AddLogging(logging => logging.AddFilter("SmsBridge.AppHost.Resources", LogLevel.None));
         builder.Services.AddSingleton(folder);
         var console = new GraphExtensions.ConsoleTail();
         builder.Services.AddSingleton(console);

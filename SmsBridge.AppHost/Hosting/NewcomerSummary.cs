@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace SmsBridge.AppHost.Hosting;
+
+/// <summary>
+/// Once every resource is healthy, prints what a newcomer needs and Aspire does not print: where the receiver, the admin
+/// UI and the dashboard are, the admin login (on the first run, when it was just generated), where the keys are kept
+/// and the one command that shows them, and how to set <c>sync_url</c>, without which no webhook goes out.
+/// </summary>
+internal sealed class NewcomerSummary(ResourceNotificationService notifications, DistributedApplicationModel model,
+    IConfiguration configuration, NewcomerSummary.FirstRun firstRun) : BackgroundService
+{
+    public sealed record FirstRun(bool AdminPasswordIsNew);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            foreach (var resource in model.Resources.Where(r => r.Name is "postgres" or "cache" or "receiver" or "admin" or "backup"))
+            {
+                await notifications.WaitForResourceHealthyAsync(resource.Name, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        var receiver = Url("receiver");
+        var admin = Url("admin");
+        var password = await model.Resources.OfType<ParameterResource>().Single(p => p.Name == "admin-password").GetValueAsync(stoppingToken);
+        var login = firstRun.AdminPasswordIsNew
+            ? $"user admin, password {password} (shown on this first run only)"
+            : "user admin, password from the command below (admin-password)";
+        Console.Out.WriteLine($$"""
+
+            SMS Bridge is up and healthy.
+              receiver   {{receiver}}  (backend API; the SMS gateway posts to {{receiver}}/sms/receive)
+              admin      {{admin}}  ({{login}})
+              dashboard  {{DashboardLogin()}}
+
+              Keys (backend API key, gateway API and signing keys, webhook secret, admin password) are kept in the AppHost's
+              user secrets; show them with:
+                dotnet user-secrets list --project SmsBridge.AppHost
+
+              No webhook goes out until sync_url (your backend's webhook URL) is set:
+                curl -u admin:'<admin password>' -H 'Content-Type: application/json' \
+                  -d '{"settings":{"sync_url":"https://backend.example/sms-bridge"},"change_note":"backend webhook"}' {{admin}}/admin/settings
+
+              Ctrl+C stops everything.
+
+            """);
+    }
+
+    private string Url(string project) =>
+        model.Resources.OfType<ProjectResource>().Single(p => p.Name == project).GetEndpoint("http").Url;
+
+    private string DashboardLogin()
+    {
+        var url = (configuration["ASPNETCORE_URLS"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "(dashboard off)";
+        return configuration["AppHost:BrowserToken"] is { Length: > 0 } token ? $"{url.TrimEnd('/')}/login?t={token}" : url;
+    }
+}
+
+public static class NewcomerSummaryExtensions
+{
+    /// <summary>
+    /// Run mode only: the summary above, each resource's state changes on the AppHost's console, and a shutdown that
+    /// stops the services before PostgreSQL and Redis.
+    /// </summary>
+    public static IDistributedApplicationBuilder AddStartupReport(this IDistributedApplicationBuilder builder)
+    {
+        if (!builder.ExecutionContext.IsRunMode) return builder;
+        builder.Services.AddSingleton(new NewcomerSummary.FirstRun(builder.IsNew("admin-password")));
+        builder.Services.AddHostedService<NewcomerSummary>();
+        builder.Services.AddHostedService<StartupReport>();
+        builder.Services.AddHostedService<OrderedShutdown>();
+        return builder;
+    }
+}
