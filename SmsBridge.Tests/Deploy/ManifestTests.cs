@@ -50,8 +50,8 @@ public sealed partial class ManifestTests
         var fresh = await Fresh.Value;
 
         Assert.True(fresh == Committed,
-            "aspire-manifest.json is stale: from the repository root run `dotnet run --project SmsBridge.AppHost -- --publisher manifest --output-path aspire-manifest.json` " +
-            "and then `-- --publisher compose --output-path deploy`, and commit both.");
+            "aspire-manifest.json is stale: run `dotnet run --project SmsBridge.AppHost -- --publisher manifest --output-path ../aspire-manifest.json` " +
+            "and then `-- --publisher compose --output-path ../deploy`, and commit both.");
     }
 
     [Fact]

@@ -7,12 +7,13 @@ namespace SmsBridge.Tests.Faults;
 /// the request limit (never a hang), and nothing answered 2xx is lost. (A stopped PostgreSQL without load is
 /// ServiceDefaults/PostgresOutageTests.)
 /// </summary>
-public sealed class PostgresRestartTests
+[Collection(OutageGraphCollection.Name)]
+public sealed class PostgresRestartTests(GraphFixture graph)
 {
     [Fact]
     public async Task A_postgres_restart_under_load_loses_no_2xx_and_answers_503_meanwhile()
     {
-        await using var app = await TestGraph.StartAsync();
+        var app = graph.App;
         using var flow = new VerificationFlow(app);
         var receiverPid = await app.ProcessIdAsync("receiver");
         var load = new FaultLoad(flow);

@@ -6,14 +6,15 @@ namespace SmsBridge.Tests.Faults;
 /// Redis killed with -9 in the middle of a stream of SMS: intake does not need it, and every 202 ends in a final
 /// outcome once it is back. (A graceful Redis stop during intake is Receiver/RedisDownIntakeTests.)
 /// </summary>
-public sealed class RedisKillTests
+[Collection(OutageGraphCollection.Name)]
+public sealed class RedisKillTests(GraphFixture graph)
 {
     private const int Total = 1_000;
 
     [Fact]
     public async Task Every_sms_accepted_around_a_redis_kill_reaches_a_final_outcome_after_it_restarts()
     {
-        await using var app = await TestGraph.StartAsync();
+        var app = graph.App;
         using var flow = new VerificationFlow(app);
         var load = new FaultLoad(flow);
 

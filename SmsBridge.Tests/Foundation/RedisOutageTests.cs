@@ -3,12 +3,13 @@ using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Foundation;
 
-public sealed class RedisOutageTests
+[Collection(OutageGraphCollection.Name)]
+public sealed class RedisOutageTests(GraphFixture graph)
 {
     [Fact]
     public async Task Receiver_health_degrades_while_Redis_is_down_and_recovers_when_it_is_back()
     {
-        await using var app = await TestGraph.StartAsync();
+        var app = graph.App;
         using var receiver = app.CreateHttpClient("receiver", "http");
 
         await app.KillAsync("cache");

@@ -28,3 +28,13 @@ public sealed class GraphCollection : ICollectionFixture<GraphFixture>
 {
     public const string Name = "graph";
 }
+
+/// <summary>
+/// One graph for the tests that stop, kill or restart PostgreSQL or Redis and bring them back: they run one after
+/// another on it (each leaves it healthy), which saves a graph's start and stop per test.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class OutageGraphCollection : ICollectionFixture<GraphFixture>
+{
+    public const string Name = "outage graph";
+}

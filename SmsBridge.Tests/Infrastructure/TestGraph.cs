@@ -29,8 +29,12 @@ public static class TestGraph
             : await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(
                 new DistributedApplicationTestingBuilderOptions { EnableDashboard = true }, ["--environment=Development", .. arguments], timeout.Token);
         dashboard?.Configure(builder);
-        // Resource output is kept by ConsoleTail; copying every line into the test host's log too only costs CPU.
-        builder.Services.AddLogging(logging => logging.AddFilter("SmsBridge.AppHost.Resources", LogLevel.None));
+        // Resource output is kept by ConsoleTail; copying every line (and every health probe) into the test host's log only costs CPU.
+        builder.Services.AddLogging(logging => logging
+            .AddFilter("SmsBridge.AppHost.Resources", LogLevel.None)
+            .AddFilter("System.Net.Http.HttpClient", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("SmsBridge.AppHost.Hosting", LogLevel.Warning));
         builder.Services.AddSingleton(folder);
         var console = new GraphExtensions.ConsoleTail();
         builder.Services.AddSingleton(console);

@@ -4,12 +4,13 @@ using SmsBridge.Tests.Infrastructure;
 namespace SmsBridge.Tests.Receiver;
 
 /// <summary>Without Redis, SMS are still accepted and committed; they are validated, oldest first, when it returns.</summary>
-public sealed class RedisDownIntakeTests
+[Collection(OutageGraphCollection.Name)]
+public sealed class RedisDownIntakeTests(GraphFixture graph)
 {
     [Fact]
     public async Task Receive_is_accepted_while_redis_is_stopped_and_verified_after_it_restarts()
     {
-        await using var app = await TestGraph.StartAsync();
+        var app = graph.App;
         using var flow = new VerificationFlow(app);
         var mobile = VerificationFlow.NewMobile();
         var code = await flow.RegisterAsync(mobile);

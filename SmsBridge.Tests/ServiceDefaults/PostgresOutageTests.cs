@@ -4,12 +4,13 @@ using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.ServiceDefaults;
 
-public sealed class PostgresOutageTests
+[Collection(OutageGraphCollection.Name)]
+public sealed class PostgresOutageTests(GraphFixture graph)
 {
     [Fact]
     public async Task Alive_stays_up_while_postgres_is_down_health_does_not_and_requests_get_a_quick_503()
     {
-        await using var app = await TestGraph.StartAsync();
+        var app = graph.App;
         using var flow = new VerificationFlow(app);
         using var receiver = app.CreateHttpClient("receiver", "http");
 
