@@ -79,6 +79,7 @@ public static class TestGraph
         public async Task StoppedAsync(CancellationToken cancellationToken)
         {
             if (Environment.GetEnvironmentVariable("SMSBRIDGE_TEST_KEEP_DATA") == "1") return;
+            KeepLogsOfUnhandledExceptions();
             for (var attempt = 1; Directory.Exists(Path); attempt++)
             {
                 try
@@ -101,6 +102,22 @@ public static class TestGraph
         public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        /// <summary>A service that answered 500 somewhere in the run: its logs go to TestResults/graph-logs/ before the folder does.</summary>
+        private void KeepLogsOfUnhandledExceptions()
+        {
+            var logs = System.IO.Path.Combine(Path, "logs");
+            if (!Directory.Exists(logs)) return;
+            var files = Directory.EnumerateFiles(logs, "*.log", SearchOption.AllDirectories).ToList();
+            if (!files.Any(f => File.ReadLines(f).Any(l => l.Contains("An unhandled exception has occurred", StringComparison.Ordinal)))) return;
+            var target = System.IO.Path.Combine(Repo.Root, "TestResults", "graph-logs", System.IO.Path.GetFileName(Path));
+            foreach (var file in files)
+            {
+                var copy = System.IO.Path.Combine(target, System.IO.Path.GetRelativePath(logs, file));
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy, overwrite: true);
+            }
+        }
 
         private static string CreateReachable()
         {
