@@ -45,6 +45,16 @@ public static class TestGraph
         builder.Services.AddSingleton(console);
         builder.Services.AddHostedService(_ => folder); // stopped after the orchestrator: the folder goes once every process has
         builder.Project("receiver").WithEnvironment("ForwardedHeaders__TrustedProxies__0", "127.0.0.1/32");
+        if (dashboard is null)
+        {
+            // No dashboard to export to: without this the services would send OTLP every second to the testing
+            // host's default endpoint, where nothing listens, and spend CPU on retries all test long.
+            foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+            {
+                builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+            }
+        }
+
         configure?.Invoke(builder);
         var app = await builder.BuildAsync(timeout.Token);
         console.Follow(app, app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
