@@ -201,7 +201,27 @@ public sealed class DistributedApplication : IAsyncDisposable
         _context.Launcher.Dispose();
         if (Options.DeleteDataOnDispose && Directory.Exists(Options.DataDirectory))
         {
+            KeepLogsOfUnhandledExceptions();
             Directory.Delete(Options.DataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A test graph whose services logged an unhandled exception (a 500) keeps their logs under
+    /// TestResults/graph-logs/ before its data folder goes, so a failure seen only under load can be read afterwards.
+    /// </summary>
+    private void KeepLogsOfUnhandledExceptions()
+    {
+        var logs = Path.Combine(Options.DataDirectory, "logs");
+        if (!Directory.Exists(logs)) return;
+        var files = Directory.EnumerateFiles(logs, "*.log", SearchOption.AllDirectories).ToList();
+        if (!files.Any(f => File.ReadLines(f).Any(l => l.Contains("An unhandled exception has occurred", StringComparison.Ordinal)))) return;
+        var target = Path.Combine(Options.RepositoryRoot, "TestResults", "graph-logs", Path.GetFileName(Options.DataDirectory.TrimEnd('/')));
+        foreach (var file in files)
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(logs, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy, overwrite: true);
         }
     }
 }
