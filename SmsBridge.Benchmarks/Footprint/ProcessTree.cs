@@ -58,6 +58,19 @@ public static class ProcessTree
         return new MemorySample(rss / 1024.0, pss / 1024.0, hwm / 1024.0);
     }
 
+    /// <summary>The NUL-separated command line (/proc/&lt;pid&gt;/cmdline), or "" once the process is gone.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>The command name (/proc/&lt;pid&gt;/comm), or "" once the process is gone.</summary>
     public static string Command(int pid)
     {

@@ -48,9 +48,19 @@ public sealed class ResourceMonitor : IAsyncDisposable
         return memory;
     }
 
-    /// <summary>DCP's own processes (dcp, dcpctrl), each without the resources it launched.</summary>
-    private static IEnumerable<int> DcpProcesses() =>
-        ProcessTree.WithDescendants(Environment.ProcessId).Where(pid => ProcessTree.Command(pid).StartsWith("dcp", StringComparison.Ordinal));
+    /// <summary>
+    /// DCP's own processes, each without the resources it launched. DCP detaches from the AppHost (its parent becomes
+    /// init) and watches it with <c>--monitor &lt;pid&gt;</c>, so it is found by that argument, then its dcp children.
+    /// </summary>
+    private static IEnumerable<int> DcpProcesses()
+    {
+        var monitor = $"--monitor\0{Environment.ProcessId}\0";
+        var roots = Directory.EnumerateDirectories("/proc")
+            .Select(dir => int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ProcessTree.CommandLine(pid).Contains(monitor, StringComparison.Ordinal));
+        return roots.SelectMany(ProcessTree.WithDescendants).Distinct()
+            .Where(pid => ProcessTree.Command(pid).StartsWith("dcp", StringComparison.Ordinal));
+    }
 
     /// <summary>The peaks since the last reset, then starts over.</summary>
     public Dictionary<string, PeakMemory> TakePeaks()
