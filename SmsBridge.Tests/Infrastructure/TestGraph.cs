@@ -119,7 +119,7 @@ public static class TestGraph
             var logs = System.IO.Path.Combine(Path, "logs");
             if (!Directory.Exists(logs)) return;
             var files = Directory.EnumerateFiles(logs, "*.log", SearchOption.AllDirectories).ToList();
-            if (!files.Any(f => File.ReadLines(f).Any(l => l.Contains("An unhandled exception has occurred", StringComparison.Ordinal)))) return;
+            if (!files.Any(AnsweredA500)) return;
             var target = System.IO.Path.Combine(Repo.Root, "TestResults", "graph-logs", System.IO.Path.GetFileName(Path));
             foreach (var file in files)
             {
@@ -127,6 +127,20 @@ public static class TestGraph
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
                 File.Copy(file, copy, overwrite: true);
             }
+        }
+
+        /// <summary>An unhandled exception other than a bad request (those are answered 400) in a service's log.</summary>
+        private static bool AnsweredA500(string file)
+        {
+            string? previous = null;
+            foreach (var line in File.ReadLines(file))
+            {
+                if (previous?.Contains("An unhandled exception has occurred", StringComparison.Ordinal) == true
+                    && !line.StartsWith("Microsoft.AspNetCore.Http.BadHttpRequestException", StringComparison.Ordinal)) return true;
+                previous = line;
+            }
+
+            return false;
         }
 
         private static string CreateReachable()
