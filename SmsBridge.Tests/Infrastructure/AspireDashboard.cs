@@ -49,8 +49,7 @@ public sealed class AspireDashboard : IDisposable
 
     public async Task<IReadOnlyList<TelemetryLog>> LogsAsync(string? resource = null, string? traceId = null)
     {
-        var query = string.Join('&', new[] { resource is null ? null : $"resource={resource}", traceId is null ? null : $"traceId={traceId}", "limit=5000" }
-            .Where(q => q is not null));
+        var query = "limit=5000" + (resource is null ? "" : $"&resource={resource}") + (traceId is null ? "" : $"&traceId={traceId}");
         return TelemetryLog.Read(await GetDataAsync($"/api/telemetry/logs?{query}"));
     }
 

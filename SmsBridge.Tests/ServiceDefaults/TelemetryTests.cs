@@ -37,9 +37,9 @@ public sealed class TelemetryTests(DashboardGraphFixture graph)
     [Fact]
     public async Task A_register_trace_holds_its_postgresql_and_redis_client_spans()
     {
-        System.Diagnostics.Activity.Current = null;
-        using var traced = new System.Diagnostics.Activity("backend register").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C);
-        traced.ActivityTraceFlags = System.Diagnostics.ActivityTraceFlags.Recorded; // sampled, so the receiver records its side
+        Activity.Current = null;
+        using var traced = new Activity("backend register").SetIdFormat(ActivityIdFormat.W3C);
+        traced.ActivityTraceFlags = ActivityTraceFlags.Recorded; // sampled, so the receiver records its side
         traced.Start();
         await graph.Flow.RegisterAsync(VerificationFlow.NewMobile()); // the test's HttpClient carries the trace id in traceparent
         traced.Stop();
