@@ -12,13 +12,17 @@ var (database, migrations, backupReader) = builder.AddDatabase(data);
 var cache = builder.AddCache(data);
 
 // Services
+var backendApiKey = builder.AddSecret("backend-api-key", Secrets.Password);
+var gatewayApiKey = builder.AddSecret("gateway-api-key", Secrets.Password);
+var gatewaySigningKey = builder.AddSecret("gateway-signing-key", Secrets.Password);
+var webhookSecret = builder.AddSecret("webhook-secret", Secrets.WebhookSecret);
 var receiver = builder.AddService<Projects.SmsBridge_Receiver>("receiver", data)
     .WithReference(database).WithReference(migrations).WithReference(cache)
     .WaitFor(migrations).WaitFor(cache)
-    .WithEnvironment("Secrets__BackendApiKey", builder.AddSecret("backend-api-key", Secrets.Password))
-    .WithEnvironment("Secrets__GatewayApiKey", builder.AddSecret("gateway-api-key", Secrets.Password))
-    .WithEnvironment("Secrets__GatewaySigningKey", builder.AddSecret("gateway-signing-key", Secrets.Password))
-    .WithEnvironment("Secrets__WebhookSecret", builder.AddSecret("webhook-secret", Secrets.WebhookSecret))
+    .WithEnvironment("Secrets__BackendApiKey", backendApiKey)
+    .WithEnvironment("Secrets__GatewayApiKey", gatewayApiKey)
+    .WithEnvironment("Secrets__GatewaySigningKey", gatewaySigningKey)
+    .WithEnvironment("Secrets__WebhookSecret", webhookSecret)
     .WithEnvironment("Secrets__PinEncryptionKey", builder.AddSecret("pin-encryption-key", Secrets.Key))
     .WithEnvironment("Secrets__HashKey", builder.AddSecret("hash-key", Secrets.Key))
     .WithReplicas(builder.Configuration.GetValue("AppHost:Replicas:receiver", 1))
@@ -38,5 +42,19 @@ builder.AddService<Projects.SmsBridge_Admin>("admin", data)
     .WithDataDirectory("Admin__DataDirectory", "admin", data)
     .WithEnvironment("Secrets__AdminPassword", builder.AddSecret("admin-password", Secrets.Password))
     .WithMonitoringEndpoints(receiver, builder);
+
+// Development only: the customer's backend and a gateway phone, so a local run verifies a user with a browser alone.
+if (builder.WantsDevelopmentTools())
+{
+    var sampleBackend = builder.AddDevelopmentTool<Projects.SmsBridge_SampleBackend>("sample-backend", data)
+        .WithReference(receiver).WaitFor(receiver)
+        .WithEnvironment("Secrets__BackendApiKey", backendApiKey)
+        .WithEnvironment("Secrets__WebhookSecret", webhookSecret);
+    receiver.WithWebhooksTo(sampleBackend);
+    builder.AddDevelopmentTool<Projects.SmsBridge_GatewaySimulator>("gateway-simulator", data)
+        .WithReference(receiver).WithReference(sampleBackend).WaitFor(sampleBackend)
+        .WithEnvironment("Secrets__GatewayApiKey", gatewayApiKey)
+        .WithEnvironment("Secrets__GatewaySigningKey", gatewaySigningKey);
+}
 
 builder.Build().Run();

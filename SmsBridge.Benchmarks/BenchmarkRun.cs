@@ -41,7 +41,7 @@ public static class BenchmarkRun
     private static async Task<int> RunGraphAsync(BenchmarkOptions options, MachineInfo machine, DateTimeOffset startedAt, string dataDirectory)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        string[] args = ["--environment=Development", $"AppHost:DataDirectory={dataDirectory}", "AppHost:PersistSecrets=false",
+        string[] args = ["--environment=Development", $"AppHost:DataDirectory={dataDirectory}", "AppHost:PersistSecrets=false", "AppHost:DevelopmentTools=false",
             "AppHost:FastUnsafeStorage=true"]; // fsync off, for our load and pgbench alike
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = options.Dashboard }, args, timeout.Token);

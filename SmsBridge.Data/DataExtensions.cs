@@ -14,13 +14,16 @@ public static class DataExtensions
     /// <summary>
     /// PostgreSQL as the app role, migrations first when this service holds the owner's connection
     /// (<c>ConnectionStrings:smsbridge-migrations</c>), then the settings and blacklist caches that follow the tables.
+    /// <c>FirstSettings:SyncUrl</c> goes into the very first settings version only (the development graph points it at its
+    /// sample backend); later starts never change settings, which belong to the operators.
     /// </summary>
     public static IHostApplicationBuilder AddSmsBridgeData(this IHostApplicationBuilder builder)
     {
         builder.AddDatabaseClient();
         if (builder.Configuration.GetConnectionString("smsbridge-migrations") is { } owner)
         {
-            builder.Services.AddSingleton(sp => new DatabaseMigrator(owner, sp.GetRequiredService<ILogger<DatabaseMigrator>>()));
+            var first = new SmsBridgeSettings { SyncUrl = builder.Configuration["FirstSettings:SyncUrl"] };
+            builder.Services.AddSingleton(sp => new DatabaseMigrator(owner, sp.GetRequiredService<ILogger<DatabaseMigrator>>(), first));
             builder.Services.AddHostedService<MigrationHostedService>();
         }
 

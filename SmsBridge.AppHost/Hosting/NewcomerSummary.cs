@@ -7,7 +7,8 @@ namespace SmsBridge.AppHost.Hosting;
 /// <summary>
 /// Once every resource is healthy, prints what a newcomer needs and Aspire does not print: where the receiver, the admin
 /// UI and the dashboard are, the admin login (on the first run, when it was just generated), where the keys are kept
-/// and the one command that shows them, and how to set <c>sync_url</c>, without which no webhook goes out.
+/// and the one command that shows them, the development tools that make a first verification a browser's work, and how to
+/// point <c>sync_url</c> at a real backend.
 /// </summary>
 internal sealed class NewcomerSummary(ResourceNotificationService notifications, DistributedApplicationModel model,
     IConfiguration configuration, NewcomerSummary.FirstRun firstRun) : BackgroundService
@@ -18,7 +19,8 @@ internal sealed class NewcomerSummary(ResourceNotificationService notifications,
     {
         try
         {
-            foreach (var resource in model.Resources.Where(r => r.Name is "postgres" or "cache" or "receiver" or "admin" or "backup"))
+            foreach (var resource in model.Resources.Where(r => r.Name is "postgres" or "cache" or "receiver" or "admin" or "backup"
+                         or SampleBackend or GatewaySimulator))
             {
                 await notifications.WaitForResourceHealthyAsync(resource.Name, stoppingToken);
             }
@@ -29,6 +31,7 @@ internal sealed class NewcomerSummary(ResourceNotificationService notifications,
         }
 
         var receiver = Url("receiver");
+        var tools = model.Resources.Any(r => r.Name == SampleBackend);
         var admin = Url("admin");
         var password = await model.Resources.OfType<ParameterResource>().Single(p => p.Name == "admin-password").GetValueAsync(stoppingToken);
         var login = firstRun.AdminPasswordIsNew
@@ -45,7 +48,7 @@ internal sealed class NewcomerSummary(ResourceNotificationService notifications,
               user secrets; show them with:
                 dotnet user-secrets list --project SmsBridge.AppHost
 
-              No webhook goes out until sync_url (your backend's webhook URL) is set:
+            {{(tools ? DevelopmentToolsLines() : "  No webhook goes out until sync_url (your backend's webhook URL) is set:")}}
                 curl -u admin:'<admin password>' -H 'Content-Type: application/json' \
                   -d '{"settings":{"sync_url":"https://backend.example/sms-bridge"},"change_note":"backend webhook"}' {{admin}}/admin/settings
 
@@ -53,6 +56,17 @@ internal sealed class NewcomerSummary(ResourceNotificationService notifications,
 
             """);
     }
+
+    private const string SampleBackend = "sample-backend";
+    private const string GatewaySimulator = "gateway-simulator";
+
+    private string DevelopmentToolsLines() => $"""
+          Verify a first user with a browser (development only, never published):
+            1. {Url(SampleBackend)}  sample backend: register a mobile
+            2. {Url(GatewaySimulator)}  gateway simulator: send the SMS it fills in
+            3. back in the sample backend: set the PIN; the user shows as verified when the signed webhook arrives
+          On a fresh data folder sync_url starts at the sample backend (http://{SampleBackend}/webhook); your own backend instead:
+        """;
 
     private string Url(string project) =>
         model.Resources.OfType<ProjectResource>().Single(p => p.Name == project).GetEndpoint("http").Url;

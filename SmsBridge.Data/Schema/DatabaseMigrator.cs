@@ -11,7 +11,8 @@ namespace SmsBridge.Data.Schema;
 /// <c>schema_migrations</c>, under a PostgreSQL advisory lock so several instances starting together apply
 /// each exactly once. Runs as the owner role; services otherwise connect as the app role.
 /// </summary>
-public sealed partial class DatabaseMigrator(string ownerConnectionString, ILogger<DatabaseMigrator> logger)
+/// <param name="firstSettings">The first settings version (the product's defaults unless a graph seeds e.g. its sync_url).</param>
+public sealed partial class DatabaseMigrator(string ownerConnectionString, ILogger<DatabaseMigrator> logger, SmsBridgeSettings? firstSettings = null)
 {
     private const long AdvisoryLockKey = 0x5_3B_21_D6_E0; // "smsbridge migrations"
 
@@ -52,7 +53,7 @@ public sealed partial class DatabaseMigrator(string ownerConnectionString, ILogg
 
             // The seeded settings row is '{}' in SQL; the defaults live once, in SmsBridgeSettings.
             await using var seed = new NpgsqlCommand("UPDATE settings_versions SET settings = $1::jsonb WHERE settings = '{}'::jsonb", connection);
-            seed.Parameters.Add(new() { Value = new SmsBridgeSettings().ToJson() });
+            seed.Parameters.Add(new() { Value = (firstSettings ?? new SmsBridgeSettings()).ToJson() });
             await seed.ExecuteNonQueryAsync(cancellationToken);
         }
         finally

@@ -11,48 +11,17 @@ namespace SmsBridge.Tests.Dashboard;
 [Collection(DashboardGraphCollection.Name)]
 public sealed class DashboardBrowserTests(DashboardGraphFixture graph) : IAsyncLifetime
 {
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private readonly BrowserSession _browser = new("dashboard");
 
-    private static string Artefacts => Path.Combine(Repo.Root, "TestResults", "dashboard");
+    public Task InitializeAsync() => _browser.InitializeAsync();
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(Artefacts);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await DebianChromium.LaunchAsync(_playwright);
-    }
+    public Task DisposeAsync() => _browser.DisposeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    private Task<IPage> NewPageAsync() => _browser.NewPageAsync();
 
-    private async Task<IPage> NewPageAsync()
-    {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
-        context.SetDefaultTimeout(30_000);
-        return await context.NewPageAsync();
-    }
+    private Task ScreenshotAsync(IPage page, string name) => _browser.ScreenshotAsync(page, name);
 
-    private static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artefacts, name + ".png") });
-
-    /// <summary>Waits for what a page must show; when it does not, the failure carries the page's text and a screenshot.</summary>
-    private static async Task ExpectAsync(IPage page, ILocator locator, string what)
-    {
-        try
-        {
-            await locator.First.WaitForAsync();
-        }
-        catch (TimeoutException)
-        {
-            await ScreenshotAsync(page, "missing-" + string.Concat(what.Where(char.IsLetterOrDigit)));
-            var text = await page.Locator("body").InnerTextAsync();
-            Assert.Fail($"{what} is not shown at {page.Url}: {text[..Math.Min(text.Length, 3000)]}");
-        }
-    }
+    private Task ExpectAsync(IPage page, ILocator locator, string what) => _browser.ExpectAsync(page, locator, what);
 
     [Fact]
     public async Task Without_the_token_the_browser_gets_the_sign_in_page_and_no_resources()

@@ -69,6 +69,22 @@ public sealed partial class ManifestTests
     }
 
     [Fact]
+    public async Task The_development_tools_are_in_no_published_output()
+    {
+        var fresh = await Fresh.Value;
+        var published = Directory.EnumerateFiles(Repo.DeployFolder, "*", SearchOption.AllDirectories)
+            .Select(path => (Path: path, Text: File.ReadAllText(path)))
+            .Append((Path: "aspire-manifest.json (fresh)", Text: fresh));
+        foreach (var (path, text) in published)
+        {
+            foreach (var forbidden in (string[])[.. Infrastructure.TestGraph.DevelopmentToolNames, "SampleBackend", "GatewaySimulator", "FirstSettings"])
+            {
+                Assert.False(text.Contains(forbidden, StringComparison.OrdinalIgnoreCase), $"{path} mentions {forbidden}");
+            }
+        }
+    }
+
+    [Fact]
     public void Manifest_validates_against_the_aspire_8_schema()
     {
         Assert.Empty(Validate(Committed));

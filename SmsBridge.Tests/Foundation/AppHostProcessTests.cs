@@ -31,6 +31,9 @@ public sealed partial class AppHostProcessTests
                 Assert.Matches(@"admin +http://localhost:\d+", summary);
                 Assert.Contains("dotnet user-secrets list --project SmsBridge.AppHost", summary, StringComparison.Ordinal);
                 Assert.Contains("sync_url", summary, StringComparison.Ordinal);
+                // As ./run.sh has it, the development tools are in the graph, listed as the three steps to a first verified user.
+                Assert.Matches(@"1\. http://localhost:\d+ +sample backend", summary);
+                Assert.Matches(@"2\. http://localhost:\d+ +gateway simulator", summary);
                 var login = LoginUrl().Match(summary);
                 Assert.True(login.Success, summary);
                 using var browser = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() });
@@ -50,7 +53,7 @@ public sealed partial class AppHostProcessTests
             await using var second = AppHostProcess.Start(data);
             await second.WaitForSummaryAsync();
             var tree = ProcessTable.WithDescendants([second.Id, .. ProcessTable.Monitoring(second.Id)]);
-            Assert.True(tree.Count >= 8, $"the AppHost runs DCP, the dashboard, PostgreSQL, Redis and three services: {tree.Count} processes");
+            Assert.True(tree.Count >= 10, $"the AppHost runs DCP, the dashboard, PostgreSQL, Redis, three services and two development tools: {tree.Count} processes");
             await second.TerminateAsync();
             await Eventually.TrueAsync(() => Task.FromResult(!tree.Any(ProcessTable.IsAlive)), TimeSpan.FromSeconds(30),
                 "every process of the AppHost gone after SIGTERM");

@@ -7,11 +7,15 @@ namespace SmsBridge.Tests.Infrastructure;
 /// <summary>
 /// Starts the whole graph through Aspire.Hosting.Testing: its own data folder and ports, fsync off, every wait with a
 /// timeout, and a resource that fails named with its last log lines. The receiver trusts forwarded headers from loopback,
-/// so tests can speak as a non-LAN source through a "proxy" (X-Forwarded-For).
+/// so tests can speak as a non-LAN source through a "proxy" (X-Forwarded-For). The development tools (sample backend,
+/// gateway simulator) are left out unless a test asks for them with <c>AppHost:DevelopmentTools=true</c>.
 /// </summary>
 public static class TestGraph
 {
+    /// <summary>The product's resources, in every graph.</summary>
     public static readonly string[] ResourceNames = ["postgres", "cache", "receiver", "admin", "backup"];
+
+    public static readonly string[] DevelopmentToolNames = ["sample-backend", "gateway-simulator"];
 
     public static Task<DistributedApplication> StartAsync(Action<IDistributedApplicationTestingBuilder>? configure = null,
         params string[] args) => StartAsync(configure, dashboard: null, args);
@@ -26,7 +30,7 @@ public static class TestGraph
         string[] arguments =
         [
             $"AppHost:DataDirectory={folder.Path}", "AppHost:FastUnsafeStorage=true", "AppHost:PersistSecrets=false",
-            "DcpPublisher:WaitForResourceCleanup=false", .. args,
+            "AppHost:DevelopmentTools=false", "DcpPublisher:WaitForResourceCleanup=false", .. args,
         ];
         var builder = dashboard is null
             ? await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(arguments,
@@ -62,7 +66,7 @@ public static class TestGraph
         var starting = app.StartAsync(timeout.Token);
         try
         {
-            foreach (var name in ResourceNames.Where(n => builder.Resources.Any(r => r.Name == n)))
+            foreach (var name in ResourceNames.Concat(DevelopmentToolNames).Where(n => builder.Resources.Any(r => r.Name == n)))
             {
                 await app.WaitHealthyAsync(name, timeout.Token);
             }

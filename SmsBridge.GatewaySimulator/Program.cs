@@ -1,0 +1,15 @@
+using SmsBridge.GatewaySimulator.Gateway;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGateway();
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.UseSimulatorPages();
+app.MapRazorPages();
+
+app.Run();
