@@ -34,14 +34,16 @@ var backup = builder.AddService<Projects.SmsBridge_Backup>("backup", data)
     .WithEnvironment("Secrets__BackupEncryptionKey", builder.AddSecret("backup-encryption-key", Secrets.Key))
     // The owner's connection, used only to restore (the admin's restore request); dumps use the read-only role.
     .WithEnvironment("ConnectionStrings__smsbridge-restore", migrations.Resource)
-    .WithDataDirectory("Backup__Directory", "backups", data);
+    .WithDataDirectory("Backup__Directory", "backups", data)
+    .WithReplicas(builder.Configuration.GetValue("AppHost:Replicas:backup", 1));
 
 builder.AddService<Projects.SmsBridge_Admin>("admin", data)
     .WithReference(database).WithReference(cache).WithReference(receiver).WithReference(backup)
     .WaitFor(receiver)
     .WithDataDirectory("Admin__DataDirectory", "admin", data)
     .WithEnvironment("Secrets__AdminPassword", builder.AddSecret("admin-password", Secrets.Password))
-    .WithMonitoringEndpoints(receiver, builder);
+    .WithMonitoringEndpoints(receiver, builder)
+    .WithReplicas(builder.Configuration.GetValue("AppHost:Replicas:admin", 1));
 
 // Development only: the customer's backend and a gateway phone, so a local run verifies a user with a browser alone.
 if (builder.WantsDevelopmentTools())

@@ -50,6 +50,7 @@ public static class BackupExtensions
         services.AddSingleton(new BackupStore(options.Directory));
         services.AddSingleton<BackupCatalogue>();
         services.AddSingleton<BackupRequests>();
+        services.AddSingleton<BackupSlots>();
         services.AddSingleton<BackupLockProvider>();
         services.AddSingleton<BackupMetrics>();
         services.AddSingleton<BackupState>();

@@ -18,6 +18,7 @@ public static class ReceiverExtensions
         builder.Services.AddSingleton<RateLimiter>();
         builder.Services.AddSingleton<PinProtector>();
         builder.Services.AddSingleton<OnboardingStore>();
+        builder.Services.AddSingleton(ReceiverInstance.New());
         builder.Services.AddSingleton<Inbox>();
         builder.Services.AddSingleton<SmsValidationPipeline>();
         builder.Services.AddSingleton<InboxProcessor>();

@@ -16,6 +16,12 @@ public sealed class ReceiverOptions
     /// still go one after another, oldest first.
     /// </summary>
     public int ValidationLanes { get; set; } = 8;
+
+    /// <summary>
+    /// How long an accepted SMS stays with the receiver that accepted it (or whose sweep claimed it) before another
+    /// receiver may take it over: far longer than a validation, short enough that a dead receiver's work moves on.
+    /// </summary>
+    public TimeSpan InboxLease { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Bound from <c>Secrets</c> (secret parameters; never from the settings payload).</summary>

@@ -11,4 +11,7 @@ public sealed class MonitoringOptions
 
     /// <summary>How long a connection attempt to the internal endpoint may take.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often this instance says it is alive; one silent for three beats is gone, and its openings are closed.</summary>
+    public TimeSpan InstanceHeartbeat { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace SmsBridge.Admin.Monitoring;
 
-/// <summary>State and history of monitoring port openings in PostgreSQL.</summary>
+/// <summary>State and history of monitoring port openings in PostgreSQL, and the admin instances that hold them.</summary>
 public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
 {
     private const string Columns = """
@@ -10,12 +10,16 @@ public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
         expires_at, closed_at, close_reason, closed_by, connections, refused_connections
         """;
 
-    public async Task<long> InsertAsync(PortOpening opening, CancellationToken cancellationToken)
+    /// <summary>The new row's id, or null when the service is already open (on another admin instance).</summary>
+    public async Task<long?> InsertAsync(PortOpening opening, Guid instance, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO monitoring_port_openings
-                (service, external_port, bind_address, allowed_source, opened_by, source_address, opened_at, duration_minutes, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
+                (service, external_port, bind_address, allowed_source, opened_by, source_address, opened_at, duration_minutes, expires_at,
+                 instance_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (service) WHERE closed_at IS NULL DO NOTHING
+            RETURNING id
             """);
         command.Parameters.Add(new() { Value = opening.Service });
         command.Parameters.Add(new() { Value = opening.ExternalPort });
@@ -26,7 +30,8 @@ public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = opening.OpenedAt.UtcDateTime });
         command.Parameters.Add(new() { Value = opening.DurationMinutes });
         command.Parameters.Add(new() { Value = opening.ExpiresAt.UtcDateTime });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        command.Parameters.Add(new() { Value = instance });
+        return (long?)await command.ExecuteScalarAsync(cancellationToken);
     }
 
     public async Task<PortOpening?> MarkClosedAsync(long id, DateTimeOffset closedAt, string reason, string closedBy, long connections,
@@ -51,6 +56,40 @@ public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM monitoring_port_openings WHERE closed_at IS NULL ORDER BY id");
         return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>Open rows whose instance is not alive (silent since <paramref name="aliveSince"/>, or unknown): nothing forwards them.</summary>
+    public async Task<List<PortOpening>> OrphanedAsync(DateTimeOffset aliveSince, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM monitoring_port_openings o
+            WHERE closed_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM admin_instances i WHERE i.id = o.instance_id AND i.seen_at >= $1)
+            ORDER BY id
+            """);
+        command.Parameters.Add(new() { Value = aliveSince.UtcDateTime });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>Records this instance as alive now (first beat or later ones); instances silent for a day are forgotten.</summary>
+    public async Task BeatAsync(Guid instance, string host, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            INSERT INTO admin_instances (id, host, started_at, seen_at) VALUES ($1, $2, $3, $3)
+            ON CONFLICT (id) DO UPDATE SET seen_at = excluded.seen_at
+            """) { Parameters = { new() { Value = instance }, new() { Value = host }, new() { Value = now.UtcDateTime } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM admin_instances WHERE seen_at < $1")
+            { Parameters = { new() { Value = now.AddDays(-1).UtcDateTime } } });
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A clean stop: this instance's openings are closed already.</summary>
+    public async Task RemoveInstanceAsync(Guid instance, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM admin_instances WHERE id = $1");
+        command.Parameters.Add(new() { Value = instance });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<List<PortOpening>> HistoryAsync(int limit, CancellationToken cancellationToken)

@@ -14,18 +14,25 @@ public sealed record OpenPortStatus(PortOpening Opening, int ActiveConnections, 
 
 /// <summary>
 /// The open monitoring ports of this instance. Opening binds a <see cref="PortForwarder"/> and records who, when, from
-/// where and for how long; each closes by itself at expiry (by the injected clock), all close on shutdown, and rows a
-/// crashed run left open are closed as <c>reconcile</c> at start-up. One gate serialises opens, closes and port-config
-/// changes, so the config can never change under an open port.
+/// where and for how long; each closes by itself at expiry (by the injected clock), all close on shutdown. One gate
+/// serialises opens, closes and port-config changes, so the config can never change under an open port.
 /// </summary>
+/// <remarks>
+/// With several admin instances, an opening lives in the instance that opened it (its forwarder is a socket in that
+/// process): each instance beats in <c>admin_instances</c>, and rows whose instance stopped beating (a crash, a kill) are
+/// closed as <c>reconcile</c>, at start-up and on every beat of any live instance. A live instance's openings are never
+/// touched by another; one service is open on at most one instance (the table's unique index).
+/// </remarks>
 public sealed class PortRegistry(
     PortOpeningStore store,
     SettingsRepository settings,
     IOptions<MonitoringOptions> options,
     AdminAudit audit,
     TimeProvider time,
-    ILogger<PortRegistry> logger) : IHostedService
+    ILogger<PortRegistry> logger) : IHostedService, IAsyncDisposable
 {
+    private readonly Guid _instance = Guid.CreateVersion7();
+    private ITimer? _heartbeat;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, (PortOpening Opening, PortForwarder Forwarder)> _open = new(StringComparer.Ordinal);
     private readonly MonitoringOptions _options = options.Value;
@@ -91,6 +98,11 @@ public sealed class PortRegistry(
                 }
             }
 
+            if ((await store.OpenAsync(cancellationToken)).Any(o => o.Service == service))
+            {
+                return OpenElsewhere(service!);
+            }
+
             var port = MonitoredServices.PortOf((await settings.GetActiveAsync(cancellationToken)).Settings.MonitoringPorts, service!);
             PortForwarder forwarder;
             try
@@ -106,15 +118,24 @@ public sealed class PortRegistry(
             var now = time.GetUtcNow();
             var opening = new PortOpening(0, service!, port, _options.BindAddress, allowed?.ToString(), actor.Name, actor.SourceAddress,
                 now, duration, now.AddMinutes(duration));
+            long? id;
             try
             {
-                opening = opening with { Id = await store.InsertAsync(opening, cancellationToken) };
+                id = await store.InsertAsync(opening, _instance, cancellationToken);
             }
             catch
             {
                 await forwarder.DisposeAsync();
                 throw;
             }
+
+            if (id is null)
+            {
+                await forwarder.DisposeAsync();
+                return OpenElsewhere(service!); // opened there between the check above and this insert
+            }
+
+            opening = opening with { Id = id.Value };
 
             lock (_open) _open[service!] = (opening, forwarder);
             forwarder.ExpireAt(opening.ExpiresAt, time, () => CloseOpeningAsync(opening.Id, service!, CloseReasons.Expiry, Actor.System));
@@ -133,6 +154,9 @@ public sealed class PortRegistry(
             _gate.Release();
         }
     }
+
+    private static Failure OpenElsewhere(string service) => Failure.Conflict(ErrorCodes.PortAlreadyOpen,
+        $"'{service}' is already open on another admin instance; close it there, or wait for its expiry.");
 
     /// <summary>Closes the service's port if open; the closed row, or null when it was not open.</summary>
     public async Task<Outcome<PortOpening?>> CloseAsync(string? service, Actor actor, CancellationToken cancellationToken)
@@ -223,11 +247,36 @@ public sealed class PortRegistry(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var row in await store.OpenAsync(cancellationToken))
+        await store.BeatAsync(_instance, Environment.MachineName, time.GetUtcNow(), cancellationToken);
+        await ReconcileAsync(cancellationToken);
+        _heartbeat = time.CreateTimer(_ => _ = BeatAsync(), null, _options.InstanceHeartbeat, _options.InstanceHeartbeat);
+    }
+
+    /// <summary>Says this instance is alive, then closes what dead instances left open. A failed beat is retried on the next.</summary>
+    private async Task BeatAsync()
+    {
+        try
         {
-            // Nothing of a previous run is listening any more: its process is gone.
-            await store.MarkClosedAsync(row.Id, time.GetUtcNow(), CloseReasons.Reconcile, Actor.System.Name, row.Connections,
-                row.RefusedConnections, cancellationToken);
+            await store.BeatAsync(_instance, Environment.MachineName, time.GetUtcNow(), CancellationToken.None);
+            await ReconcileAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException)
+        {
+            logger.LogWarning("Admin instance heartbeat failed ({Reason}); retrying on the next beat", ex.Message);
+        }
+    }
+
+    /// <summary>Closes the rows no live instance forwards: their process is gone, so nothing listens any more.</summary>
+    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        foreach (var row in await store.OrphanedAsync(time.GetUtcNow() - 3 * _options.InstanceHeartbeat, cancellationToken))
+        {
+            if (await store.MarkClosedAsync(row.Id, time.GetUtcNow(), CloseReasons.Reconcile, Actor.System.Name, row.Connections,
+                    row.RefusedConnections, cancellationToken) is null)
+            {
+                continue; // another live instance reconciled it first
+            }
+
             await audit.WriteAsync(Actor.System, "monitoring.port_reconciled", row.Service, new Dictionary<string, object?>
             {
                 ["opening_id"] = row.Id,
@@ -235,11 +284,21 @@ public sealed class PortRegistry(
                 ["opened_by"] = row.OpenedBy,
                 ["opened_at"] = row.OpenedAt,
             }, cancellationToken);
-            logger.LogWarning("Monitoring port {Port} for {Service} was recorded open by a previous run; marked closed (reconcile)",
+            logger.LogWarning("Monitoring port {Port} for {Service} was left open by an admin instance that is gone; marked closed (reconcile)",
                 row.ExternalPort, row.Service);
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) =>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_heartbeat is not null) await _heartbeat.DisposeAsync();
         await CloseAllAsync(CloseReasons.Shutdown, Actor.System, cancellationToken);
+        await store.RemoveInstanceAsync(_instance, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_heartbeat is not null) await _heartbeat.DisposeAsync();
+        _gate.Dispose();
+    }
 }

@@ -11,7 +11,8 @@ namespace SmsBridge.Backup.Scheduling;
 /// <summary>
 /// Runs backups on the cron schedule and carries out the admin's requests as they arrive (LISTEN
 /// <c>backup_requested</c>, with a slow poll as a safety net). At start, holding the lock, it marks what a
-/// crash interrupted as failed, rebuilds the catalogue from disk, and catches up once if a slot was missed.
+/// crash interrupted as failed, rebuilds the catalogue from disk, and catches up once if a slot was missed. Each slot
+/// (the missed one included) is claimed in <see cref="BackupSlots"/> first, so several workers run it once.
 /// </summary>
 public sealed class BackupWorker : BackgroundService
 {
@@ -24,17 +25,19 @@ public sealed class BackupWorker : BackgroundService
     private readonly BackupCatalogue _catalogue;
     private readonly BackupStore _store;
     private readonly BackupLockProvider _locks;
+    private readonly BackupSlots _slots;
+    private readonly string _worker = $"{Environment.MachineName}/{Environment.ProcessId}";
     private readonly BackupState _state;
     private readonly BackupMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<BackupWorker> _logger;
 
     public BackupWorker(CronSchedule schedule, BackupRunner runner, BackupRequestProcessor requests, BackupRequests requestQueue,
-        BackupCatalogue catalogue, BackupStore store, BackupLockProvider locks, BackupState state, BackupMetrics metrics,
+        BackupCatalogue catalogue, BackupStore store, BackupLockProvider locks, BackupSlots slots, BackupState state, BackupMetrics metrics,
         DatabaseNotifications notifications, TimeProvider time, ILogger<BackupWorker> logger)
     {
-        (_schedule, _runner, _requests, _requestQueue, _catalogue, _store, _locks, _state, _metrics, _time, _logger) =
-            (schedule, runner, requests, requestQueue, catalogue, store, locks, state, metrics, time, logger);
+        (_schedule, _runner, _requests, _requestQueue, _catalogue, _store, _locks, _slots, _state, _metrics, _time, _logger) =
+            (schedule, runner, requests, requestQueue, catalogue, store, locks, slots, state, metrics, time, logger);
         notifications.Subscribe(DatabaseChannels.BackupRequested, _ =>
         {
             _wake.Release();
@@ -44,10 +47,10 @@ public sealed class BackupWorker : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var catchUp = await StartUpAsync(stoppingToken);
+        var missed = await StartUpAsync(stoppingToken);
         var next = _schedule.Next(_time.GetUtcNow());
         _logger.LogInformation("Backups on schedule '{Schedule}' (UTC); next at {Next:O}", _schedule, next);
-        if (catchUp) await RunScheduledAsync("a scheduled backup was missed while the worker was down", stoppingToken);
+        if (missed is { } slot) await RunScheduledAsync(slot, "a scheduled backup was missed while the worker was down", stoppingToken);
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -57,7 +60,7 @@ public sealed class BackupWorker : BackgroundService
                 var now = _time.GetUtcNow();
                 if (now >= next)
                 {
-                    await RunScheduledAsync($"slot {next:O}", stoppingToken);
+                    await RunScheduledAsync(next, $"slot {next:O}", stoppingToken);
                     next = _schedule.Next(_time.GetUtcNow());
                     continue;
                 }
@@ -92,8 +95,8 @@ public sealed class BackupWorker : BackgroundService
         }
     }
 
-    /// <summary>Housekeeping under the lock; returns whether a missed slot should be caught up.</summary>
-    private async Task<bool> StartUpAsync(CancellationToken cancellationToken)
+    /// <summary>Housekeeping under the lock; returns the missed slot to catch up, if any.</summary>
+    private async Task<DateTimeOffset?> StartUpAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -110,12 +113,13 @@ public sealed class BackupWorker : BackgroundService
                 var lastVerified = await _catalogue.LatestVerifiedAsync(cancellationToken);
                 if (lastVerified is { } verified) _state.Verified(verified);
                 _metrics.Seed(lastVerified);
-                return _schedule.MissedSince(await _catalogue.LatestRunAsync(cancellationToken), _time.GetUtcNow());
+                var lastRun = await _catalogue.LatestRunAsync(cancellationToken);
+                return _schedule.MissedSince(lastRun, _time.GetUtcNow()) ? _schedule.Next(lastRun!.Value) : null;
             }
             catch (BackupBusyException)
             {
-                // A CLI run holds the lock; it does its own housekeeping.
-                return false;
+                // A CLI run or another worker holds the lock; it does its own housekeeping.
+                return null;
             }
             catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or IOException)
             {
@@ -124,11 +128,17 @@ public sealed class BackupWorker : BackgroundService
             }
         }
 
-        return false;
+        return null;
     }
 
-    private async Task RunScheduledAsync(string reason, CancellationToken cancellationToken)
+    private async Task RunScheduledAsync(DateTimeOffset slot, string reason, CancellationToken cancellationToken)
     {
+        if (!await _slots.TryClaimAsync(slot, _worker, _time.GetUtcNow(), cancellationToken))
+        {
+            _logger.LogInformation("Slot {Slot:O} is taken by another backup worker", slot);
+            return;
+        }
+
         _logger.LogInformation("Scheduled backup ({Reason})", reason);
         var progress = ProgressLines.To(_logger);
         try

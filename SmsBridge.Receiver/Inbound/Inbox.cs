@@ -1,23 +1,35 @@
 using Npgsql;
+using Microsoft.Extensions.Options;
 using NpgsqlTypes;
 
 namespace SmsBridge.Receiver.Inbound;
 
-/// <summary>The SMS inbox in PostgreSQL: the durable record that makes a 202 a promise.</summary>
-public sealed class Inbox(NpgsqlDataSource dataSource)
+/// <summary>
+/// The SMS inbox in PostgreSQL: the durable record that makes a 202 a promise. Shared by every receiver: each message is
+/// leased to one of them (<see cref="ReceiverOptions.InboxLease"/>), so it is validated once however many run.
+/// </summary>
+public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance, IOptions<ReceiverOptions> options, TimeProvider time)
 {
     private const string Columns =
         "id, source, source_address, mobile_number, mobile_raw, message, raw_payload, sender, received_at, received_at_raw, gateway_message_id, accepted_at";
 
-    /// <summary>Commits the SMS; a repeat of one already accepted returns the first one's id and is not queued again.</summary>
+    private TimeSpan Lease => options.Value.InboxLease;
+
+    /// <summary>
+    /// Commits the SMS, leased to this receiver until <see cref="LeaseEnd"/>; a repeat of one already accepted returns the
+    /// first one's id and is not queued again.
+    /// </summary>
     public async Task<(Guid Id, bool IsNew)> AcceptAsync(InboundSms sms, CancellationToken cancellationToken)
     {
         await using var insert = dataSource.CreateCommand($"""
-            INSERT INTO sms_inbox ({Columns}, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            INSERT INTO sms_inbox ({Columns}, dedupe_key, leased_by, lease_until)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT DO NOTHING RETURNING id
             """);
         AddParameters(insert, sms);
         insert.Parameters.Add(new() { Value = sms.DedupeKey });
+        insert.Parameters.Add(new() { Value = instance.Id });
+        insert.Parameters.Add(new() { Value = LeaseEnd(sms).UtcDateTime });
         if (await insert.ExecuteScalarAsync(cancellationToken) is Guid id) return (id, true);
 
         await using var existing = dataSource.CreateCommand(
@@ -50,12 +62,49 @@ public sealed class Inbox(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Pending messages in arrival order.</summary>
-    public async Task<List<InboundSms>> PendingAsync(int limit, CancellationToken cancellationToken)
+    /// <summary>Until when the lease taken at acceptance holds: the accepting receiver may validate without claiming again.</summary>
+    public DateTimeOffset LeaseEnd(InboundSms sms) => sms.AcceptedAt + Lease;
+
+    /// <summary>
+    /// Claims (for a fresh lease) the pending messages in <paramref name="ids"/> that are this receiver's or nobody's; the ids
+    /// claimed. Another receiver's live lease is left alone: that receiver validates the message.
+    /// </summary>
+    public async Task<HashSet<Guid>> ClaimAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT {Columns} FROM sms_inbox WHERE outcome = 'pending' ORDER BY accepted_at, id LIMIT $1");
+        await using var command = dataSource.CreateCommand("""
+            UPDATE sms_inbox SET leased_by = $2, lease_until = $3
+            WHERE id = ANY($1) AND outcome = 'pending' AND (leased_by = $2 OR lease_until IS NULL OR lease_until < $4)
+            RETURNING id
+            """);
+        var now = time.GetUtcNow();
+        command.Parameters.Add(new() { Value = ids.ToArray() });
+        command.Parameters.Add(new() { Value = instance.Id });
+        command.Parameters.Add(new() { Value = (now + Lease).UtcDateTime });
+        command.Parameters.Add(new() { Value = now.UtcDateTime });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var claimed = new HashSet<Guid>();
+        while (await reader.ReadAsync(cancellationToken)) claimed.Add(reader.GetGuid(0));
+        return claimed;
+    }
+
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> pending messages that are this receiver's or whose lease ran out (SKIP LOCKED keeps
+    /// concurrent sweeps apart), in arrival order.
+    /// </summary>
+    public async Task<List<InboundSms>> ClaimPendingAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE sms_inbox SET leased_by = $2, lease_until = $3
+            WHERE id IN (SELECT id FROM sms_inbox
+                         WHERE outcome = 'pending' AND (leased_by = $2 OR lease_until IS NULL OR lease_until < $4)
+                         ORDER BY accepted_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING {Columns}
+            """);
+        var now = time.GetUtcNow();
         command.Parameters.Add(new() { Value = limit });
+        command.Parameters.Add(new() { Value = instance.Id });
+        command.Parameters.Add(new() { Value = (now + Lease).UtcDateTime });
+        command.Parameters.Add(new() { Value = now.UtcDateTime });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var pending = new List<InboundSms>();
         while (await reader.ReadAsync(cancellationToken))
@@ -66,7 +115,7 @@ public sealed class Inbox(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<DateTimeOffset>(11)));
         }
 
-        return pending;
+        return [.. pending.OrderBy(m => m.AcceptedAt).ThenBy(m => m.Id)]; // RETURNING keeps no order
     }
 
     public async Task<long> PendingCountAsync(CancellationToken cancellationToken)

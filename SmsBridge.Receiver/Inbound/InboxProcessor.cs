@@ -12,7 +12,9 @@ namespace SmsBridge.Receiver.Inbound;
 /// <summary>
 /// Validates accepted SMS. New messages arrive through an in-process queue; anything still pending in the
 /// inbox (Redis was down, the process died, the queue was full) is swept from PostgreSQL in arrival order.
-/// While a backlog exists, queued messages are left to the sweep so that older messages go first.
+/// While a backlog exists, queued messages are left to the sweep so that older messages go first. With several
+/// receivers, each validates what it holds the lease of (<see cref="Inbox"/>): its own messages, and those whose lease ran
+/// out elsewhere (a receiver that died), which its sweep claims.
 /// </summary>
 public sealed class InboxProcessor(
     Inbox inbox,
@@ -33,6 +35,9 @@ public sealed class InboxProcessor(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private volatile bool _backlog = true; // start-up sweeps whatever an earlier run left pending
+
+    // What the last sweeps validated: messages accepted here are also in the queue, and must not be validated twice.
+    private readonly HashSet<Guid> _swept = [];
 
     public void Enqueue(InboundSms sms)
     {
@@ -72,15 +77,16 @@ public sealed class InboxProcessor(
                 var parents = new Dictionary<Guid, ActivityContext>();
                 while (!_backlog && _queue.Reader.TryRead(out var queued))
                 {
+                    if (_swept.Contains(queued.Sms.Id)) continue;
                     batch.Add(queued.Sms);
                     parents[queued.Sms.Id] = queued.Parent;
                     if (batch.Count < QueueBatch && _queue.Reader.Count > 0) continue;
-                    if (!await ProcessLanesAsync(batch, stoppingToken, parents)) _backlog = true;
+                    if (!await ProcessLanesAsync(await HeldAsync(batch, stoppingToken), stoppingToken, parents)) _backlog = true;
                     batch.Clear();
                     parents.Clear();
                 }
 
-                if (batch.Count > 0 && !await ProcessLanesAsync(batch, stoppingToken, parents)) _backlog = true;
+                if (batch.Count > 0 && !await ProcessLanesAsync(await HeldAsync(batch, stoppingToken), stoppingToken, parents)) _backlog = true;
 
                 // Messages queued during a backlog are in the inbox; the sweep takes them in order.
                 if (_backlog) while (_queue.Reader.TryRead(out _)) { }
@@ -97,16 +103,31 @@ public sealed class InboxProcessor(
         }
     }
 
-    /// <summary>Processes pending messages oldest first; true when none is left.</summary>
+    /// <summary>Processes the pending messages this receiver may claim, oldest first; true when none is left.</summary>
     private async Task<bool> SweepAsync(CancellationToken cancellationToken)
     {
+        if (_queue.Reader.Count == 0 || _swept.Count > 100_000) _swept.Clear(); // nothing queued can repeat what was swept before
         while (true)
         {
-            var pending = await inbox.PendingAsync(500, cancellationToken);
+            var pending = await inbox.ClaimPendingAsync(500, cancellationToken);
             metrics.PendingBacklog(pending.Count < 500 ? pending.Count : await inbox.PendingCountAsync(cancellationToken));
             if (pending.Count == 0) return true;
+            _swept.UnionWith(pending.Select(sms => sms.Id));
             if (!await ProcessLanesAsync(pending, cancellationToken)) return false;
         }
+    }
+
+    /// <summary>
+    /// The queued messages this receiver still holds: those whose acceptance lease has half its time left need no round
+    /// trip; older ones (a long queue) are claimed again, and any another receiver took over meanwhile are left to it.
+    /// </summary>
+    private async Task<List<InboundSms>> HeldAsync(List<InboundSms> batch, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var stale = batch.Where(sms => inbox.LeaseEnd(sms) - now < options.Value.InboxLease / 2).Select(sms => sms.Id).ToList();
+        if (stale.Count == 0) return batch;
+        var claimed = await inbox.ClaimAsync(stale, cancellationToken);
+        return [.. batch.Where(sms => !stale.Contains(sms.Id) || claimed.Contains(sms.Id))];
     }
 
     /// <summary>
