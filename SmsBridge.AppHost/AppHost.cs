@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using SmsBridge.AppHost.Hosting;
 
-if (SmsBridge.AppHost.Publishing.ComposeCommand.IsRequested(args)) { Environment.ExitCode = await SmsBridge.AppHost.Publishing.ComposeCommand.RunAsync(args, Console.Out); return; }
+if (SmsBridge.AppHost.Publishing.PublisherCommand.IsRequested(args)) { Environment.ExitCode = await SmsBridge.AppHost.Publishing.PublisherCommand.RunAsync(args, Console.Out); return; }
 var builder = DistributedApplication.CreateBuilder(args);
 var data = LocalData.From(builder);
 if (!await data.IsReachableAsync(builder)) return; // it has said which folder and what to do

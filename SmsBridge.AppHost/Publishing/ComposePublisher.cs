@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Text;
 using System.Text.Json;
 using static SmsBridge.AppHost.Publishing.ProductionStack;
 using Map = System.Collections.Generic.OrderedDictionary<string, object>;
@@ -22,14 +20,10 @@ public static class ComposePublisher
         using var manifest = JsonDocument.Parse(manifestJson);
         var resources = manifest.RootElement.GetProperty("resources");
         var stack = new ComposeStack(resources, manifestDirectory, outputDirectory);
-        var postgres = stack.Single("container.v0", "postgres");
-        var database = stack.DatabaseOf(postgres);
-        var roles = resources.EnumerateObject()
-            .Select(r => r.Value.TryGetProperty("connectionString", out var cs) ? cs.GetString() : null)
-            .Select(cs => cs?.Split(';').FirstOrDefault(p => p.StartsWith("Username=", StringComparison.Ordinal))?["Username=".Length..])
-            .Where(role => role is not null && role != "postgres")
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var aspire = new AspireManifest(resources);
+        var postgres = aspire.Single("container.v0", "postgres");
+        var database = aspire.DatabaseOf(postgres);
+        var roles = aspire.DatabaseRoles();
 
         return
         [
@@ -42,7 +36,7 @@ public static class ComposePublisher
                 "on one host address; nothing listens on them until a port is opened, and each closes itself at expiry.\n" +
                 "docker-compose -f docker-compose.yml -f docker-compose.monitoring-ports.yml up -d")),
             (".env.example", stack.EnvironmentExample()),
-            ("nginx/nginx.conf", Template("nginx.conf", new()
+            ("nginx/nginx.conf", EmbeddedTemplate.Render("nginx.conf", new()
             {
                 ["ApiRate"] = "10r/s",
                 ["AdminRate"] = "5r/s",
@@ -51,35 +45,23 @@ public static class ComposePublisher
                 ["ReceiverUrl"] = $"http://receiver:{HttpTargetPort}",
                 ["AdminUrl"] = $"http://admin:{HttpTargetPort}",
             })),
-            ("pgbouncer/pgbouncer.ini", Template("pgbouncer.ini", new()
+            ("pgbouncer/pgbouncer.ini", EmbeddedTemplate.Render("pgbouncer.ini", new()
             {
                 ["Database"] = database,
                 ["ServerHost"] = postgres,
                 ["ServerPort"] = "5432",
                 ["PoolerPort"] = PoolerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             })),
-            ("postgres/pg_hba.conf", Template("pg_hba.conf", new()
+            ("postgres/pg_hba.conf", EmbeddedTemplate.Render("pg_hba.conf", new()
             {
                 ["Database"] = database,
                 ["Roles"] = string.Join(',', roles),
                 ["InternalSubnet"] = InternalSubnet,
             })),
-            ("redis/redis.conf", Template("redis.conf", new() { ["Port"] = "6379", ["MaxMemory"] = RedisMaxMemory })),
+            ("redis/redis.conf", EmbeddedTemplate.Render("redis.conf", new() { ["Port"] = "6379", ["MaxMemory"] = RedisMaxMemory })),
         ];
     }
 
     /// <summary>Private ranges a gateway phone on the LAN posts from.</summary>
     public static readonly string[] LanRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
-
-    private static string Template(string name, Dictionary<string, string> values)
-    {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("template:" + name)
-            ?? throw new InvalidOperationException($"Template {name} is not embedded.");
-        using var reader = new StreamReader(stream);
-        var text = reader.ReadToEnd();
-        foreach (var (key, value) in values) text = text.Replace("{{" + key + "}}", value, StringComparison.Ordinal);
-        return text.Contains("{{", StringComparison.Ordinal)
-            ? throw new InvalidOperationException($"Template {name} has a placeholder without a value.")
-            : text;
-    }
 }

@@ -11,41 +11,18 @@ namespace SmsBridge.AppHost.Publishing;
 /// </summary>
 internal sealed class ComposeStack(JsonElement resources, string manifestDirectory, string outputDirectory)
 {
-    private const string ConnectionStringsPrefix = "ConnectionStrings__";
-
-    private readonly ManifestExpressions _expressions = new(resources);
-
-    public string Single(string type, string what)
-    {
-        var matches = resources.EnumerateObject().Where(r => r.Value.GetProperty("type").GetString() == type
-            && r.Value.TryGetProperty("image", out var image) && image.GetString()!.Contains("/" + what + ":", StringComparison.Ordinal)).ToList();
-        return matches.Count == 1
-            ? matches[0].Name
-            : throw new InvalidDataException($"The compose stack needs exactly one {what} container in the manifest (found {matches.Count}); " +
-                                             "publish the manifest without ConnectionStrings__* set.");
-    }
-
-    public string DatabaseOf(string server)
-    {
-        var text = resources.EnumerateObject()
-            .Where(r => r.Value.GetProperty("type").GetString() == "value.v0")
-            .Select(r => r.Value.GetProperty("connectionString").GetString()!)
-            .First(cs => cs.Contains($"{{{server}.bindings", StringComparison.Ordinal));
-        return text.Split(';').Single(p => p.StartsWith("Database=", StringComparison.Ordinal))["Database=".Length..];
-    }
-
-    private IEnumerable<JsonProperty> OfType(string type) =>
-        resources.EnumerateObject().Where(r => r.Value.GetProperty("type").GetString() == type);
+    private readonly AspireManifest _manifest = new(resources);
+    private readonly ManifestExpressions _expressions = new(resources, ExpressionStyle.Compose);
 
     private string Relative(string manifestRelativePath) =>
         Path.GetRelativePath(outputDirectory, Path.GetFullPath(manifestRelativePath, manifestDirectory)).Replace('\\', '/');
 
     public Map Compose()
     {
-        var postgres = Single("container.v0", "postgres");
-        var redis = Single("container.v0", "redis");
+        var postgres = _manifest.Single("container.v0", "postgres");
+        var redis = _manifest.Single("container.v0", "redis");
         var services = new Map();
-        foreach (var container in OfType("container.v0"))
+        foreach (var container in _manifest.OfType("container.v0"))
         {
             services[container.Name] = container.Name == postgres ? Postgres(container)
                 : container.Name == redis ? Redis(container)
@@ -53,12 +30,12 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
             if (container.Name == postgres) services[PoolerName] = Pooler(postgres);
         }
 
-        foreach (var project in OfType("project.v0")) services[project.Name] = Project(project, postgres);
+        foreach (var project in _manifest.OfType("project.v0")) services[project.Name] = Project(project, postgres);
         services[ProxyName] = Proxy();
         services[DashboardName] = Dashboard();
 
         var volumes = new Map();
-        foreach (var container in OfType("container.v0"))
+        foreach (var container in _manifest.OfType("container.v0"))
         {
             if (!container.Value.TryGetProperty("volumes", out var list)) continue;
             foreach (var volume in list.EnumerateArray()) volumes[volume.GetProperty("name").GetString()!] = new Map();
@@ -107,9 +84,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
     {
         var spec = container.Value;
         var args = spec.GetProperty("args").EnumerateArray().Select(a => (object)a.GetString()!).ToList();
-        args.AddRange(["-c", "listen_addresses=*", "-c", "hba_file=/etc/smsbridge/pg_hba.conf", "-c", "max_connections=100",
-            "-c", "logging_collector=on", "-c", "log_directory=/var/log/postgresql", "-c", "log_filename=postgresql-%a.log",
-            "-c", "log_truncate_on_rotation=on", "-c", "log_rotation_age=1d"]);
+        args.AddRange(PostgresSettings);
         var volumes = Volumes(spec);
         volumes.Add("./postgres/pg_hba.conf:/etc/smsbridge/pg_hba.conf:ro");
         volumes.Add($"{LogRoot}/postgres:/var/log/postgresql");
@@ -119,7 +94,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         service["environment"] = Environment(spec);
         service["volumes"] = volumes;
         service["networks"] = new List<object> { InternalNetwork };
-        service["healthcheck"] = Healthcheck("CMD-SHELL", "pg_isready -h /var/run/postgresql -U postgres -d postgres -q");
+        service["healthcheck"] = Healthcheck("CMD-SHELL", PostgresReadyCheck);
         // The entrypoint sets up a fresh data folder, then runs as the same unprivileged user.
         service["stop_grace_period"] = "60s";
         return service;
@@ -154,7 +129,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         // and a monitor user for redis_exporter that can read INFO and nothing else.
         service["entrypoint"] = new List<object> { "/bin/sh", "/etc/redis/entrypoint.sh" };
         var environment = Environment(spec);
-        environment["REDIS_MONITOR_PASSWORD"] = "${REDIS_MONITOR_PASSWORD}";
+        environment[RedisMonitorPassword] = $"${{{RedisMonitorPassword}}}";
         service["environment"] = environment;
         var volumes = Volumes(spec);
         volumes.Add("./redis/redis.conf:/etc/redis/redis.conf:ro");
@@ -162,8 +137,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         volumes.Add($"{LogRoot}/redis:/var/log/redis");
         service["volumes"] = volumes;
         service["networks"] = new List<object> { InternalNetwork };
-        service["healthcheck"] = Healthcheck("CMD-SHELL",
-            "redis-cli --no-auth-warning --user monitor --pass \"$$REDIS_MONITOR_PASSWORD\" ping | grep -q PONG");
+        service["healthcheck"] = Healthcheck("CMD-SHELL", RedisReadyCheck.Replace("$", "$$", StringComparison.Ordinal));
         return service;
     }
 
@@ -172,16 +146,14 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         var name = project.Name;
         var spec = project.Value;
         var folder = Path.GetDirectoryName(spec.GetProperty("path").GetString()!)!.Replace('\\', '/');
-        var service = Hardened(name, $"smsbridge/{name}:${{SMSBRIDGE_VERSION:-latest}}", DotnetUser, ["/tmp:mode=1777"]);
+        var service = Hardened(name, $"{ServiceImage(name)}:${{SMSBRIDGE_VERSION:-latest}}", DotnetUser, ["/tmp:mode=1777"]);
         var root = Relative(Path.GetDirectoryName(folder) is { Length: > 0 } parent ? parent : ".");
         service.Insert(1, "build", new Map { ["context"] = root, ["dockerfile"] = $"{Path.GetFileName(folder)}/Dockerfile" });
 
         _expressions.Referenced.Clear();
         var environment = Environment(spec);
         var dependencies = _expressions.Referenced.Where(r => r != name).ToList();
-        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        environment["DOTNET_ENVIRONMENT"] = "Production";
-        environment["OTEL_SERVICE_NAME"] = name;
+        foreach (var (key, value) in ServiceSettings(name)) environment[key] = value;
         // Empty unless the observability profile runs: the services then export nothing and lose nothing.
         environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "${OTEL_EXPORTER_OTLP_ENDPOINT:-}";
         environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
@@ -273,18 +245,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
     private Map Environment(JsonElement spec)
     {
         var environment = new Map();
-        if (!spec.TryGetProperty("env", out var env)) return environment;
-        var names = env.EnumerateObject().Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var variable in env.EnumerateObject())
-        {
-            // Aspire writes a reference's connection string twice, as ConnectionStrings__smsbridge-backup and, for shells,
-            // ConnectionStrings__smsbridge_backup; compose keeps the name the services read.
-            if (variable.Name.StartsWith(ConnectionStringsPrefix, StringComparison.Ordinal)
-                && variable.Name[ConnectionStringsPrefix.Length..] is var connection && connection.Contains('_', StringComparison.Ordinal)
-                && names.Contains(ConnectionStringsPrefix + connection.Replace('_', '-'))) continue;
-            environment[variable.Name] = _expressions.Resolve(variable.Value.GetString()!);
-        }
-
+        foreach (var (name, value) in AspireManifest.Environment(spec)) environment[name] = _expressions.Resolve(value);
         return environment;
     }
 
@@ -332,7 +293,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         text.Append("# ").Append(ComposePublisher.GeneratedBy).Append('\n')
             .Append("# deploy/setup-production.sh writes deploy/.env (mode 0600) with every secret generated; do not commit it.\n\n")
             .Append("# Secret parameters of the manifest.\n");
-        foreach (var parameter in OfType("parameter.v0"))
+        foreach (var parameter in _manifest.OfType("parameter.v0"))
         {
             var input = parameter.Value.GetProperty("inputs").GetProperty("value");
             var hint = input.TryGetProperty("default", out var d) && d.TryGetProperty("generate", out var g)

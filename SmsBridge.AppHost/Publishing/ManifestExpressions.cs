@@ -5,11 +5,11 @@ using System.Text.RegularExpressions;
 namespace SmsBridge.AppHost.Publishing;
 
 /// <summary>
-/// Resolves a manifest's <c>{resource.…}</c> expressions into compose text as aspirate does: a binding's host is the
-/// service name, its port the container port, a parameter's value a compose variable (<c>${NAME}</c>), so that no
-/// secret is written into the compose file. Literal <c>$</c> is escaped for compose.
+/// Resolves a manifest's <c>{resource.…}</c> expressions as aspirate does: a binding's host is the service name, its
+/// port the container port; a parameter's value, a host and the literal text are written in the output's
+/// <see cref="ExpressionStyle"/>.
 /// </summary>
-internal sealed partial class ManifestExpressions(JsonElement resources)
+internal sealed partial class ManifestExpressions(JsonElement resources, ExpressionStyle style)
 {
     /// <summary>Every container or project a resolved value reached: what its service depends on.</summary>
     public HashSet<string> Referenced { get; } = new(StringComparer.Ordinal);
@@ -22,12 +22,12 @@ internal sealed partial class ManifestExpressions(JsonElement resources)
         var position = 0;
         foreach (Match match in Expression().Matches(value))
         {
-            output.Append(value[position..match.Index].Replace("$", "$$", StringComparison.Ordinal));
+            output.Append(style.Literal(value[position..match.Index]));
             output.Append(ResolveOne(match.Groups[1].Value, match.Groups[2].Value, server));
             position = match.Index + match.Length;
         }
 
-        output.Append(value[position..].Replace("$", "$$", StringComparison.Ordinal));
+        output.Append(style.Literal(value[position..]));
         return output.ToString();
     }
 
@@ -38,9 +38,7 @@ internal sealed partial class ManifestExpressions(JsonElement resources)
         switch (path.Split('.'))
         {
             case ["value"] when type == "parameter.v0":
-                // Plain ${NAME}: `config` passes on a checkout without .env (with a warning naming the variable), and every
-                // consumer refuses a blank secret at start, naming it (the services, postgres, pgbouncer and redis entrypoints).
-                return $"${{{ProductionStack.Variable(name)}}}";
+                return style.Parameter(name);
             case ["value"] when type == "annotated.string":
                 // A filtered copy of another value (Aspire's uri-encoded password): parameters become variables, unfiltered.
                 return Resolve(resource.GetProperty("value").GetString()!, server);
@@ -53,9 +51,9 @@ internal sealed partial class ManifestExpressions(JsonElement resources)
                 var port = server is { } p && p.From == name ? p.Port : definition.GetProperty("targetPort").GetInt32();
                 return part switch
                 {
-                    "host" => target,
+                    "host" => style.Host(target),
                     "port" or "targetPort" => port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    "url" => $"{definition.GetProperty("scheme").GetString()}://{target}:{port}",
+                    "url" => $"{definition.GetProperty("scheme").GetString()}://{style.Host(target)}:{port}",
                     "scheme" => definition.GetProperty("scheme").GetString()!,
                     _ => throw new InvalidDataException($"Unknown binding property in '{{{name}.{path}}}'."),
                 };
@@ -68,7 +66,7 @@ internal sealed partial class ManifestExpressions(JsonElement resources)
     private string ResolveConnectionString(string name, JsonElement resource)
     {
         var text = resource.GetProperty("connectionString").GetString()!;
-        var pooled = ProductionStack.PooledRoles.Any(role => text.Contains($"Username={role};", StringComparison.Ordinal));
+        var pooled = style.ThroughPooler && ProductionStack.PooledRoles.Any(role => text.Contains($"Username={role};", StringComparison.Ordinal));
         var server = pooled ? ServerOf(text) : null;
         if (resource.GetProperty("type").GetString() is "container.v0" or "project.v0") Referenced.Add(name);
         return Resolve(text, server is null ? null : (server, ProductionStack.PoolerName, ProductionStack.PoolerPort));

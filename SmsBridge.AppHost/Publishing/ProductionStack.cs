@@ -65,6 +65,37 @@ public static class ProductionStack
 
     public static readonly (string Memory, string Cpus) DefaultLimits = ("512m", "0.5");
 
+    /// <summary>What the services run with in production, beyond the manifest's environment.</summary>
+    public static IEnumerable<(string Name, string Value)> ServiceSettings(string service) =>
+    [
+        ("ASPNETCORE_ENVIRONMENT", "Production"),
+        ("DOTNET_ENVIRONMENT", "Production"),
+        ("OTEL_SERVICE_NAME", service),
+    ];
+
+    /// <summary>A service's image without its tag: built from the project's Dockerfile.</summary>
+    public static string ServiceImage(string service) => $"smsbridge/{service}";
+
+    /// <summary>
+    /// PostgreSQL's settings beyond the manifest's: listen for the services, the stack's pg_hba.conf, a connection
+    /// ceiling, and daily rotating log files.
+    /// </summary>
+    public static readonly string[] PostgresSettings =
+    [
+        "-c", "listen_addresses=*", "-c", "hba_file=/etc/smsbridge/pg_hba.conf", "-c", "max_connections=100",
+        "-c", "logging_collector=on", "-c", "log_directory=/var/log/postgresql", "-c", "log_filename=postgresql-%a.log",
+        "-c", "log_truncate_on_rotation=on", "-c", "log_rotation_age=1d",
+    ];
+
+    /// <summary>A shell command that succeeds once PostgreSQL accepts connections on its socket.</summary>
+    public const string PostgresReadyCheck = "pg_isready -h /var/run/postgresql -U postgres -d postgres -q";
+
+    /// <summary>Redis's read-only monitor user (redis_exporter), a secret of the stack that the manifest does not declare.</summary>
+    public const string RedisMonitorPassword = "REDIS_MONITOR_PASSWORD";
+
+    /// <summary>A shell command that succeeds once Redis answers its monitor user.</summary>
+    public const string RedisReadyCheck = "redis-cli --no-auth-warning --user monitor --pass \"$REDIS_MONITOR_PASSWORD\" ping | grep -q PONG";
+
     /// <summary>The compose variable that carries a parameter: <c>smsbridge-app-password</c> → <c>SMSBRIDGE_APP_PASSWORD</c>.</summary>
     public static string Variable(string parameter) => parameter.Replace('-', '_').ToUpperInvariant();
 }
