@@ -11,7 +11,9 @@ public sealed class PortReconcileTests
     [Fact]
     public async Task Ports_recorded_open_by_a_killed_run_are_reconciled_and_a_clean_stop_closes_them_as_shutdown()
     {
-        await using var app = await AdminGraphFixture.StartAsync();
+        // Reconciled once the killed instance misses three heartbeats: short ones here.
+        await using var app = await AdminGraphFixture.StartAsync(builder =>
+            builder.Project("admin").WithEnvironment("Monitoring__InstanceHeartbeat", "00:00:01"));
         await using var db = NpgsqlDataSource.Create((await app.GetConnectionStringAsync("smsbridge"))!);
         using var admin = app.CreateHttpClient("admin", "http");
         var password = app.Secret("admin-password");
@@ -27,7 +29,8 @@ public sealed class PortReconcileTests
         Assert.Equal((null, null), await RowAsync(db, port));
         await app.RestartResourceAsync("admin");
 
-        Assert.Equal(("reconcile", "system"), await RowAsync(db, port));
+        await Eventually.TrueAsync(async () => await RowAsync(db, port) == ("reconcile", "system"), TimeSpan.FromSeconds(20),
+            "the killed run's opening closed as reconcile by the new one");
         var reconciled = await AdminTestKit.AuditAsync(db, "monitoring.port_reconciled", $"\"external_port\": {port}");
         Assert.Single(reconciled);
         Assert.Equal("redis", reconciled[0].Subject);

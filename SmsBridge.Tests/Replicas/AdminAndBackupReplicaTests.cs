@@ -34,7 +34,12 @@ public sealed class AdminAndBackupReplicaTests(ReplicaGraphFixture graph)
         }
 
         await graph.RestartAsync(other);
-        using (var health = await otherApi.GetAsync("/health")) Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using (var restarted = graph.AdminOf((await graph.ReplicasAsync("admin")).Single(r => r.Id == other.Id))) // a new process, a new port
+        using (var health = await restarted.GetAsync("/health"))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
         await Task.Delay(4 * ReplicaGraphFixture.AdminHeartbeat); // its start-up reconciliation and a few heartbeats have run
 
         Assert.Null(await graph.Flow.ScalarAsync<DateTime?>("SELECT closed_at FROM monitoring_port_openings WHERE id = $1", id));
