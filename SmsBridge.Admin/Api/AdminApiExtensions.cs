@@ -50,7 +50,8 @@ public static class AdminApiExtensions
             .MapBlacklistApi()
             .MapMonitoringApi()
             .MapOperationsApi()
-            .MapBackupsApi();
+            .MapBackupsApi()
+            .MapDoctorApi();
         return app;
     }
 }

@@ -58,6 +58,29 @@ public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
         return await ReadAsync(command, cancellationToken);
     }
 
+    /// <summary>Open rows past their expiry by more than <paramref name="grace"/>: a forwarder that did not close by itself.</summary>
+    public async Task<List<PortOpening>> OverdueAsync(DateTimeOffset now, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM monitoring_port_openings WHERE closed_at IS NULL AND expires_at < $1 ORDER BY id");
+        command.Parameters.Add(new() { Value = (now - grace).UtcDateTime });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>Open rows with no <c>monitoring.port_opened</c> audit event for their port around their opening: opened behind the trail's back.</summary>
+    public async Task<List<PortOpening>> UnauditedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM monitoring_port_openings o
+            WHERE closed_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM audit_events a
+                              WHERE a.event_type = 'monitoring.port_opened' AND a.subject = o.service
+                                AND (a.details->>'external_port')::int = o.external_port
+                                AND a.occurred_at BETWEEN o.opened_at - interval '1 minute' AND o.opened_at + interval '1 minute')
+            ORDER BY id
+            """);
+        return await ReadAsync(command, cancellationToken);
+    }
+
     /// <summary>Open rows whose instance is not alive (silent since <paramref name="aliveSince"/>, or unknown): nothing forwards them.</summary>
     public async Task<List<PortOpening>> OrphanedAsync(DateTimeOffset aliveSince, CancellationToken cancellationToken)
     {

@@ -143,6 +143,28 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task The_doctor_page_shows_every_check_with_its_evidence_and_fix()
+    {
+        var page = await LoggedInPageAsync("admin", graph.AdminPassword);
+        var failedLoads = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400) failedLoads.Add($"{response.Status} {response.Url}");
+        };
+        await page.GetByRole(AriaRole.Link, new() { Name = "Doctor" }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Doctor", Level = 1 }).WaitForAsync();
+        var rows = page.Locator("#doctor tbody tr");
+        Assert.True(await rows.CountAsync() >= 10, await page.ContentAsync());
+        var trust = rows.Filter(new() { HasText = "postgres.trust" });
+        Assert.Equal("pass", (await trust.Locator("td").First.InnerTextAsync()).Trim());
+        var offsite = rows.Filter(new() { HasText = "backups.offsite" }); // the test graph copies nothing off-site
+        Assert.Equal("warn", (await offsite.Locator("td").First.InnerTextAsync()).Trim());
+        Assert.Contains("Backup__Offsite__Directory", await offsite.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("warning(s)", await page.GetByRole(AriaRole.Status).InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(failedLoads); // the page and everything it loads
+    }
+
+    [Fact]
     public async Task The_blacklist_works_without_javascript_and_viewers_see_no_write_controls()
     {
         const string mobile = "+447700900888";

@@ -24,6 +24,9 @@ public sealed class ProductionPostgres : IAsyncLifetime
 
     public int Port { get; } = Tool.FreePort();
 
+    /// <summary>pg_hba.conf lines put before the generated ones (first match wins): a misconfigured server for doctor's tests.</summary>
+    public string? PrependHba { get; init; }
+
     public string InitOutput { get; private set; } = "";
 
     public string Connection(string user, string password, string database = "smsbridge") =>
@@ -51,7 +54,7 @@ public sealed class ProductionPostgres : IAsyncLifetime
         Directory.CreateDirectory(SocketDirectory);
         await ChownAsync(SocketDirectory);
         var hba = Path.Combine(Folder, "pg_hba.conf");
-        File.Copy(Repo.PathOf("deploy/postgres/pg_hba.conf"), hba);
+        await File.WriteAllTextAsync(hba, (PrependHba is null ? "" : PrependHba + "\n") + Repo.Read("deploy/postgres/pg_hba.conf"));
         await ChownAsync(hba);
 
         using var manifest = JsonDocument.Parse(Repo.Read("aspire-manifest.json"));

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SmsBridge.Tests.Delivery;
 using SmsBridge.Tests.Infrastructure;
 
@@ -71,13 +70,23 @@ public sealed class ReplicaGraphFixture : IAsyncLifetime
         var result = await App.ResourceCommands.ExecuteCommandAsync(replica.Id,
             running ? KnownResourceCommands.RestartCommand : KnownResourceCommands.StartCommand).WaitAsync(GraphExtensions.Timeout);
         Assert.True(result.Success, $"start {replica.Id}: {result.Message}");
+        // The snapshot's health right after a start can still be the old process's: ask the new one itself.
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.TrueAsync(async () =>
             {
                 var again = (await ReplicasAsync(replica.Id[..replica.Id.LastIndexOf('-')])).SingleOrDefault(r => r.Id == replica.Id);
-                return again is not null && again.ProcessId != replica.ProcessId
-                       && App.ResourceNotifications.TryGetCurrentState(replica.Id, out var state) && state.Snapshot.HealthStatus == HealthStatus.Healthy;
+                if (again is null || again.ProcessId == replica.ProcessId) return false;
+                try
+                {
+                    using var health = await probe.GetAsync(new Uri(again.Url, "/health"));
+                    return health.IsSuccessStatusCode;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
             },
-            TimeSpan.FromSeconds(90), $"{replica.Id} running and healthy again");
+            TimeSpan.FromSeconds(90), $"{replica.Id} running again and answering /health");
     }
 
     public HttpClient BackendOf(Replica receiver)

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Options;
+using SmsBridge.Admin.Doctor;
+
+namespace SmsBridge.Admin.Pages;
+
+/// <summary>The doctor's checks, run when the page is opened.</summary>
+public sealed class DoctorModel(DoctorRuns runs, IOptions<DoctorOptions> options) : AdminPageModel
+{
+    public DoctorReport Report { get; private set; } = null!;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Report = await runs.RunAsync(options.Value.PublicUrl, cancellationToken);
+}

@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using SmsBridge.Admin.Auditing;
+using SmsBridge.Admin.Backups;
+using SmsBridge.Admin.Doctor;
+using SmsBridge.Admin.Monitoring;
+using SmsBridge.Data.Audit;
+using SmsBridge.Tests.Deploy;
+
+namespace SmsBridge.Tests.Doctor;
+
+/// <summary>
+/// doctor's checks over what the database records, on a real PostgreSQL with the schema: backups (a stale one fails, a
+/// fresh one passes; the off-site copy; free disk) and monitoring ports (past expiry, opened without an audit row).
+/// </summary>
+public sealed class RecordCheckTests(ProductionPostgres postgres) : IClassFixture<ProductionPostgres>, IAsyncLifetime
+{
+    private NpgsqlDataSource _db = null!;
+
+    public Task InitializeAsync()
+    {
+        _db = NpgsqlDataSource.Create(postgres.Connection("smsbridge_app", ProductionPostgres.AppPassword));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _db.DisposeAsync();
+
+    private static CheckResult Result(IReadOnlyList<CheckResult> results, string id) => Assert.Single(results, r => r.Id == id);
+
+    private async Task ExecuteAsync(string sql, params object[] parameters)
+    {
+        await using var command = _db.CreateCommand(sql);
+        foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task A_stale_backup_fails_a_fresh_verified_one_passes_and_the_off_site_copy_and_disk_are_checked()
+    {
+        await ExecuteAsync("DELETE FROM backups");
+        var backups = new BackupService(_db, new AdminAudit(new AuditLog(_db, NullLogger<AuditLog>.Instance), TimeProvider.System), TimeProvider.System);
+        var folder = Directory.CreateTempSubdirectory("smsbridge-doctor-backups-").FullName;
+        var options = new DoctorOptions { BackupDirectory = folder };
+        try
+        {
+            var none = await new BackupChecks(backups, options, TimeProvider.System).RunAsync(CancellationToken.None);
+            Assert.Equal(CheckStatus.Fail, Result(none, "backups.verified").Status);
+
+            var stale = DateTime.UtcNow.AddDays(-3);
+            await ExecuteAsync("""
+                INSERT INTO backups (id, kind, status, started_at, finished_at, verified_at, size_bytes, offsite)
+                VALUES ('stale', 'scheduled', 'verified', $1, $1, $1, 1048576, 'offsite:/stale')
+                """, stale);
+            var old = await new BackupChecks(backups, options, TimeProvider.System).RunAsync(CancellationToken.None);
+            Assert.Equal(CheckStatus.Fail, Result(old, "backups.verified").Status);
+            Assert.Contains("old", Result(old, "backups.verified").Evidence, StringComparison.Ordinal);
+            Assert.Equal(CheckStatus.Warn, Result(old, "backups.offsite").Status);
+
+            var fresh = DateTime.UtcNow.AddHours(-2);
+            await ExecuteAsync("""
+                INSERT INTO backups (id, kind, status, started_at, finished_at, verified_at, size_bytes, offsite)
+                VALUES ('fresh', 'scheduled', 'verified', $1, $1, $1, 1048576, 'offsite:/fresh')
+                """, fresh);
+            var good = await new BackupChecks(backups, options, TimeProvider.System).RunAsync(CancellationToken.None);
+            Assert.All(good, r => Assert.Equal(CheckStatus.Pass, r.Status));
+
+            var blind = await new BackupChecks(backups, new DoctorOptions(), TimeProvider.System).RunAsync(CancellationToken.None);
+            Assert.Equal(CheckStatus.Warn, Result(blind, "backups.disk").Status);
+            await ExecuteAsync("UPDATE backups SET size_bytes = 9223372036854775807 / 4 WHERE id = 'fresh'"); // more than any disk has
+            var full = await new BackupChecks(backups, options, TimeProvider.System).RunAsync(CancellationToken.None);
+            Assert.Equal(CheckStatus.Fail, Result(full, "backups.disk").Status);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+            await ExecuteAsync("DELETE FROM backups");
+        }
+    }
+
+    [Fact]
+    public async Task A_port_open_past_its_expiry_or_without_its_audit_row_fails_and_passes_once_closed()
+    {
+        var store = new PortOpeningStore(_db);
+        var checks = new MonitoringPortChecks(store, TimeProvider.System);
+        Assert.All(await checks.RunAsync(CancellationToken.None), r => Assert.Equal(CheckStatus.Pass, r.Status));
+
+        // As a forwarder that never closed would leave it, opened (as far as the trail knows) by nobody.
+        var openedAt = DateTime.UtcNow.AddHours(-2);
+        await ExecuteAsync("""
+            INSERT INTO monitoring_port_openings (service, external_port, bind_address, opened_by, opened_at, duration_minutes, expires_at)
+            VALUES ('redis', 46379, '0.0.0.0', 'admin', $1, 60, $2)
+            """, openedAt, openedAt.AddMinutes(60));
+        var stuck = await checks.RunAsync(CancellationToken.None);
+        Assert.Equal(CheckStatus.Fail, Result(stuck, "ports.expiry").Status);
+        Assert.Contains("redis on 46379", Result(stuck, "ports.expiry").Evidence, StringComparison.Ordinal);
+        Assert.Equal(CheckStatus.Fail, Result(stuck, "ports.audited").Status);
+
+        await ExecuteAsync("""
+            INSERT INTO audit_events (occurred_at, event_type, actor, subject, details)
+            VALUES ($1, 'monitoring.port_opened', 'admin', 'redis', '{"external_port": 46379}')
+            """, openedAt);
+        Assert.Equal(CheckStatus.Pass, Result(await checks.RunAsync(CancellationToken.None), "ports.audited").Status);
+
+        await ExecuteAsync("UPDATE monitoring_port_openings SET closed_at = now(), close_reason = 'user', closed_by = 'admin' WHERE closed_at IS NULL");
+        Assert.All(await checks.RunAsync(CancellationToken.None), r => Assert.Equal(CheckStatus.Pass, r.Status));
+    }
+}
