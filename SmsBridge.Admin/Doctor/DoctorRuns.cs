@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using SmsBridge.Admin.Backups;
 using SmsBridge.Admin.Monitoring;
@@ -15,11 +16,21 @@ public sealed class DoctorRuns(IServiceProvider services, IConfiguration configu
     {
         var o = options.Value;
         var checks = new List<IDoctorCheck>();
+        if ((publicUrl ?? o.PublicUrl) is { } url) checks.Add(new TlsChecks(url, null, time, TrustedRoots(o.TrustedRootsFile)));
+        if (configuration["services:receiver:http:0"] is { } receiver) checks.Add(new ProxyChecks(new Uri(receiver)));
         if (configuration.GetConnectionString("smsbridge") is { } database) checks.Add(new PostgresChecks(database, ServicesOnTheAppRole, time));
         if (configuration.GetConnectionString("cache") is { } cache) checks.Add(new RedisChecks(cache, time));
         checks.Add(new MonitoringPortChecks(services.GetRequiredService<PortOpeningStore>(), time));
         checks.Add(new BackupChecks(services.GetRequiredService<BackupService>(), o, time));
         checks.Add(new SecretChecks(configuration, time));
         return new Doctor(checks, metrics, time).RunAsync(cancellationToken);
+    }
+
+    private static X509Certificate2Collection? TrustedRoots(string? pemFile)
+    {
+        if (string.IsNullOrEmpty(pemFile)) return null;
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(pemFile);
+        return roots;
     }
 }

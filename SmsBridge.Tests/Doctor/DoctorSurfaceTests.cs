@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using SmsBridge.Admin.Doctor;
 using SmsBridge.Tests.Admin;
 using SmsBridge.Tests.Infrastructure;
 
@@ -12,7 +13,7 @@ namespace SmsBridge.Tests.Doctor;
 [Collection(AdminGraphCollection.Name)]
 public sealed class DoctorSurfaceTests(AdminGraphFixture graph)
 {
-    private static readonly string[] Areas = ["postgres.", "redis.", "ports.", "backups.", "secrets.", "dotnet."];
+    private static readonly string[] Areas = ["proxy.", "postgres.", "redis.", "ports.", "backups.", "secrets.", "dotnet."];
 
     [Fact]
     public async Task The_api_reports_every_area_with_evidence_and_a_fix_for_what_does_not_pass_and_metrics_carry_it()
@@ -40,6 +41,20 @@ public sealed class DoctorSurfaceTests(AdminGraphFixture graph)
         using var anonymous = graph.CreateClient(user: null);
         using var refused = await anonymous.GetAsync("/admin/doctor");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_spoofed_forwarded_header_is_ignored_from_an_untrusted_address_and_flagged_from_a_trusted_one()
+    {
+        // The test graph's receiver trusts X-Forwarded-For from 127.0.0.1/32 (tests speak through a "proxy" that way), so
+        // from 127.0.0.1 the spoofed header is believed, and from 127.0.0.2 (also loopback, also LAN) it must be ignored.
+        var receiver = Assert.Single(await graph.App.InstancesAsync("receiver")).Url;
+        var trusted = await new ProxyChecks(receiver, IPAddress.Loopback).RunAsync(CancellationToken.None);
+        Assert.Equal(CheckStatus.Fail, Assert.Single(trusted).Status);
+        Assert.Contains("TrustedProxies", Assert.Single(trusted).Fix, StringComparison.Ordinal);
+
+        var untrusted = await new ProxyChecks(receiver, IPAddress.Parse("127.0.0.2")).RunAsync(CancellationToken.None);
+        Assert.Equal(CheckStatus.Pass, Assert.Single(untrusted).Status);
     }
 
     [Fact]

@@ -95,6 +95,29 @@ public static class GraphExtensions
     public static string Secret(this DistributedApplication app, string name) =>
         app.GetResource<ParameterResource>(name).GetValueAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult()!;
 
+    /// <summary>The running instances of a project (one, or each replica), each with its own URL (not the graph's proxy) and pid.</summary>
+    public static async Task<IReadOnlyList<Replica>> InstancesAsync(this DistributedApplication app, string resource)
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var seen = new Dictionary<string, ResourceEvent>();
+        try
+        {
+            // WatchAsync replays every instance's latest state first; two seconds of it is the current picture.
+            await foreach (var e in app.ResourceNotifications.WatchAsync(stop.Token))
+            {
+                if (e.Resource.Name == resource) seen[e.ResourceId] = e;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return [.. seen.Values.Where(e => e.Snapshot.State?.Text == KnownResourceStates.Running).OrderBy(e => e.ResourceId).Select(e => new Replica(
+            e.ResourceId,
+            new Uri(e.Snapshot.EnvironmentVariables.Single(v => v.Name == "ASPNETCORE_URLS").Value!.Split(';')[0]),
+            Convert.ToInt32(e.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture)))];
+    }
+
     public static Uri HttpEndpoint(this DistributedApplication app, string name) => app.GetEndpoint(name, "http");
 
     public static async Task<int> ProcessIdAsync(this DistributedApplication app, string name)
@@ -129,3 +152,6 @@ public static class GraphExtensions
         await app.ResourceNotifications.WaitForResourceHealthyAsync(name).WaitAsync(Timeout);
     }
 }
+
+/// <summary>One running instance of a project: its own URL (not the graph's proxy in front of it) and its process.</summary>
+public sealed record Replica(string Id, Uri Url, int ProcessId);

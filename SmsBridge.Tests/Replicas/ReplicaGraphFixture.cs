@@ -37,27 +37,7 @@ public sealed class ReplicaGraphFixture : IAsyncLifetime
     }
 
     /// <summary>The running instances of a replicated resource, each with its own URL (not the graph's proxy) and pid.</summary>
-    public async Task<IReadOnlyList<Replica>> ReplicasAsync(string resource)
-    {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var seen = new Dictionary<string, ResourceEvent>();
-        try
-        {
-            // WatchAsync replays every instance's latest state first; two seconds of it is the current picture.
-            await foreach (var e in App.ResourceNotifications.WatchAsync(stop.Token))
-            {
-                if (e.Resource.Name == resource) seen[e.ResourceId] = e;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return [.. seen.Values.Where(e => e.Snapshot.State?.Text == KnownResourceStates.Running).OrderBy(e => e.ResourceId).Select(e => new Replica(
-            e.ResourceId,
-            new Uri(e.Snapshot.EnvironmentVariables.Single(v => v.Name == "ASPNETCORE_URLS").Value!.Split(';')[0]),
-            Convert.ToInt32(e.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture)))];
-    }
+    public Task<IReadOnlyList<Replica>> ReplicasAsync(string resource) => App.InstancesAsync(resource);
 
     /// <summary>
     /// Starts a killed instance again (restarts a running one) and waits until it runs, healthy, as a new process. By
@@ -118,9 +98,6 @@ public sealed class ReplicaGraphFixture : IAsyncLifetime
         await App.DisposeAsync();
     }
 }
-
-/// <summary>One running instance of a replicated project.</summary>
-public sealed record Replica(string Id, Uri Url, int ProcessId);
 
 [CollectionDefinition(Name)]
 public sealed class ReplicaGraphCollection : ICollectionFixture<ReplicaGraphFixture>
