@@ -22,7 +22,7 @@ public sealed class DoctorRuns(IServiceProvider services, IConfiguration configu
         if (configuration.GetConnectionString("cache") is { } cache) checks.Add(new RedisChecks(cache, time));
         checks.Add(new MonitoringPortChecks(services.GetRequiredService<PortOpeningStore>(), time));
         checks.Add(new BackupChecks(services.GetRequiredService<BackupService>(), o, time));
-        checks.Add(new SecretChecks(configuration, time));
+        checks.Add(new SecretChecks(configuration, services.GetRequiredService<Npgsql.NpgsqlDataSource>(), time));
         return new Doctor(checks, metrics, time).RunAsync(cancellationToken);
     }
 

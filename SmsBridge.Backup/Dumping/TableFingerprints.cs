@@ -6,7 +6,9 @@ namespace SmsBridge.Backup.Dumping;
 /// <summary>
 /// Per-table row counts and an order-independent fingerprint of the rows (the sum of a 64-bit hash of each row's
 /// text form), taken in the dump's snapshot and again after a restore: equal fingerprints mean the same rows,
-/// not just as many. The session settings fix the text form of timestamps, floats and bytea on both sides.
+/// not just as many. The session settings fix the text form of timestamps, floats and bytea on both sides. Tables the
+/// schema marks volatile (a <c>COMMENT</c> starting "volatile:", e.g. heartbeats) are rewritten by running services within
+/// seconds of a restore, so they are not compared.
 /// </summary>
 public static class TableFingerprints
 {
@@ -19,6 +21,7 @@ public static class TableFingerprints
         WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
           AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
           AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
+          AND coalesce(obj_description(c.oid, 'pg_class'), '') NOT LIKE 'volatile:%'
         ORDER BY 1
         """;
 

@@ -20,6 +20,7 @@ public static class DeliveryExtensions
         builder.Services.AddSingleton<Recovery>();
         builder.Services.AddHostedService<DeliveryWorker>();
         builder.Services.AddHostedService<OutboxMonitor>();
+        builder.Services.AddHostedService<WebhookSecretFingerprint>();
         builder.Services.AddHealthChecks().AddCheck<DeliveryHealthCheck>("workers");
         return builder;
     }

@@ -75,7 +75,7 @@ public sealed class MonitoringKitTests
         foreach (var alert in new[]
                  {
                      "SmsBridgeServiceDown", "SmsBridgeHighErrorRate", "SmsBridgeSlowP95", "SmsBridgeOutboxBacklog", "SmsBridgeOutboxOldestTooOld",
-                     "SmsBridgeDeadLetters", "SmsBridgeBackupTooOld", "SmsBridgeBackupFailed", "PostgresqlDown", "PostgresqlTooManyConnections",
+                     "SmsBridgeDeadLetters", "SmsBridgeBackupTooOld", "SmsBridgeBackupFailed", "SmsBridgeDoctorCheckFailing", "PostgresqlDown", "PostgresqlTooManyConnections",
                      "RedisDown", "RedisOutOfConfiguredMaxmemory", "RedisMissingBackup", "HostOutOfDiskSpace",
                  })
         {

@@ -33,6 +33,19 @@ public sealed class DataStoreCheckTests
             Assert.Equal(CheckStatus.Fail, StatusOf(trust, "postgres.trust"));
             Assert.Contains("pg_hba.conf", Assert.Single(trust, r => r.Id == "postgres.trust").Fix, StringComparison.Ordinal);
 
+            // The app role set up wrong by a superuser: MD5 for new passwords, and a connection limit its pools already fill.
+            await using (var admin = new Npgsql.NpgsqlConnection(deployed.Connection("postgres", ProductionPostgres.SuperuserPassword)))
+            {
+                await admin.OpenAsync();
+                await using var alter = new Npgsql.NpgsqlCommand(
+                    "ALTER ROLE smsbridge_app SET password_encryption = 'md5'; ALTER ROLE smsbridge_app CONNECTION LIMIT 1", admin);
+                await alter.ExecuteNonQueryAsync();
+            }
+
+            var misconfigured = await new PostgresChecks(deployed.Connection("smsbridge_app", ProductionPostgres.AppPassword), 3, Clock).RunAsync(CancellationToken.None);
+            Assert.Equal(CheckStatus.Fail, StatusOf(misconfigured, "postgres.password_encryption"));
+            Assert.Equal(CheckStatus.Fail, StatusOf(misconfigured, "postgres.connections"));
+
             var superuser = await new PostgresChecks(deployed.Connection("postgres", ProductionPostgres.SuperuserPassword), 3, Clock).RunAsync(CancellationToken.None);
             var role = Assert.Single(superuser, r => r.Id == "postgres.app_role");
             Assert.Equal(CheckStatus.Fail, role.Status);

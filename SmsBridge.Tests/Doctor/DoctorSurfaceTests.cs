@@ -30,6 +30,8 @@ public sealed class DoctorSurfaceTests(AdminGraphFixture graph)
         });
         Assert.Equal("pass", results.Single(r => r.GetProperty("id").GetString() == "postgres.trust").GetProperty("status").GetString());
         Assert.Equal("pass", results.Single(r => r.GetProperty("id").GetString() == "redis.password").GetProperty("status").GetString());
+        // The receiver recorded its webhook secret's first use when it started.
+        Assert.Equal("pass", results.Single(r => r.GetProperty("id").GetString() == "secrets.webhook_age").GetProperty("status").GetString());
 
         using var scrape = new HttpClient();
         var metrics = await scrape.GetStringAsync(new Uri(graph.App.GetEndpoint("admin", "management"), "/metrics"));

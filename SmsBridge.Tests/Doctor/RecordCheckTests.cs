@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using SmsBridge.Admin.Auditing;
@@ -103,5 +104,54 @@ public sealed class RecordCheckTests(ProductionPostgres postgres) : IClassFixtur
 
         await ExecuteAsync("UPDATE monitoring_port_openings SET closed_at = now(), close_reason = 'user', closed_by = 'admin' WHERE closed_at IS NULL");
         Assert.All(await checks.RunAsync(CancellationToken.None), r => Assert.Equal(CheckStatus.Pass, r.Status));
+    }
+
+    [Fact]
+    public async Task The_stored_run_is_what_the_monitoring_kits_exporter_query_reads_as_the_backup_role()
+    {
+        var stored = new DoctorResults(_db);
+        await stored.SaveAsync(new DoctorReport(DateTimeOffset.UtcNow, [CheckResult.Pass("tls.expiry", "ok"), CheckResult.Fail("ports.expiry", "open", "close")]),
+            CancellationToken.None);
+        await stored.SaveAsync(new DoctorReport(DateTimeOffset.UtcNow, [CheckResult.Warn("ports.expiry", "late", "close")]), CancellationToken.None);
+
+        var queries = Yaml.Load(Repo.Read("deploy/monitoring/postgres-exporter/queries.yaml"));
+        var sql = (string)((Dictionary<object, object>)queries["smsbridge_doctor_check"])["query"];
+        await using var reader = NpgsqlDataSource.Create(postgres.Connection("smsbridge_backup", ProductionPostgres.BackupPassword));
+        await using var command = reader.CreateCommand(sql);
+        await using var rows = await command.ExecuteReaderAsync();
+        var exported = new List<(string, short)>();
+        while (await rows.ReadAsync()) exported.Add((rows.GetString(0), rows.GetInt16(1)));
+        Assert.Equal([("ports.expiry", (short)1)], exported); // the newest run replaced the one before
+    }
+
+    [Fact]
+    public async Task A_default_or_short_secret_of_the_admin_service_fails_and_generated_ones_pass()
+    {
+        static IConfiguration With(string password) => new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Secrets:AdminPassword"] = password }).Build();
+
+        var weak = Result(await new SecretChecks(With("admin"), _db, TimeProvider.System).RunAsync(CancellationToken.None), "secrets.weak");
+        Assert.Equal(CheckStatus.Fail, weak.Status);
+        Assert.Contains("Secrets__AdminPassword", weak.Evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin\"", weak.Evidence, StringComparison.Ordinal); // names the setting, never the value
+        var strong = Result(await new SecretChecks(With("q7Vf2LmX9sTc4RwB8nYh3KdJ"), _db, TimeProvider.System).RunAsync(CancellationToken.None), "secrets.weak");
+        Assert.Equal(CheckStatus.Pass, strong.Status);
+    }
+
+    [Fact]
+    public async Task The_webhook_secrets_age_comes_from_its_first_use_and_warns_after_a_year()
+    {
+        await ExecuteAsync("DELETE FROM secret_fingerprints");
+        var config = new ConfigurationBuilder().Build();
+        CheckResult AgeOf(IReadOnlyList<CheckResult> results) => Result(results, "secrets.webhook_age");
+
+        Assert.Equal(CheckStatus.Warn, AgeOf(await new SecretChecks(config, _db, TimeProvider.System).RunAsync(CancellationToken.None)).Status);
+        await ExecuteAsync("INSERT INTO secret_fingerprints VALUES ('webhook-secret', 'old', $1)", DateTime.UtcNow.AddDays(-400));
+        var old = AgeOf(await new SecretChecks(config, _db, TimeProvider.System).RunAsync(CancellationToken.None));
+        Assert.Equal(CheckStatus.Warn, old.Status);
+        Assert.Contains("400 days", old.Evidence, StringComparison.Ordinal);
+        await ExecuteAsync("INSERT INTO secret_fingerprints VALUES ('webhook-secret', 'rotated', $1)", DateTime.UtcNow.AddDays(-10));
+        Assert.Equal(CheckStatus.Pass, AgeOf(await new SecretChecks(config, _db, TimeProvider.System).RunAsync(CancellationToken.None)).Status);
+        await ExecuteAsync("DELETE FROM secret_fingerprints");
     }
 }

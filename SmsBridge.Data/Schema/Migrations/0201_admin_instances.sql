@@ -8,3 +8,5 @@ CREATE TABLE admin_instances (
     seen_at     timestamptz NOT NULL
 );
 ALTER TABLE monitoring_port_openings ADD COLUMN instance_id uuid;
+-- Heartbeats are live state, rewritten every few seconds: a backup keeps them, a restore check does not compare them.
+COMMENT ON TABLE admin_instances IS 'volatile: admin instances'' heartbeats';
