@@ -13,6 +13,6 @@ public static class DoctorApi
         return admin;
     }
 
-    private static async Task<Ok<DoctorReport>> RunAsync(DoctorRuns runs, IOptions<DoctorOptions> options, CancellationToken ct) =>
-        TypedResults.Ok(await runs.RunAsync(options.Value.PublicUrl, ct));
+    private static async Task<Ok<DoctorReport>> RunAsync(DoctorService doctor, IOptions<DoctorOptions> options, CancellationToken ct) =>
+        TypedResults.Ok(await doctor.RunAsync(options.Value.PublicUrl, ct));
 }

@@ -78,7 +78,7 @@ public static class DoctorCommand
         builder.AddAdminFeatures();
         builder.AddDoctor();
         await using var app = builder.Build();
-        var report = await app.Services.GetRequiredService<DoctorRuns>().RunAsync(url, CancellationToken.None);
+        var report = await app.Services.GetRequiredService<DoctorService>().RunAsync(url, CancellationToken.None);
 
         if (json)
         {

@@ -9,7 +9,7 @@ public static class DoctorExtensions
     {
         builder.Services.AddOptions<DoctorOptions>().BindConfiguration("Doctor");
         builder.Services.AddSingleton<DoctorMetrics>();
-        builder.Services.AddSingleton<DoctorRuns>();
+        builder.Services.AddSingleton<DoctorService>();
         builder.Services.AddSingleton<DoctorResults>();
         return builder;
     }

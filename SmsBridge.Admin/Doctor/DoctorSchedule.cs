@@ -6,7 +6,7 @@ namespace SmsBridge.Admin.Doctor;
 /// Runs doctor a minute after start and then every <see cref="DoctorOptions.Interval"/>: the gauge on /metrics, and the
 /// stored results postgres_exporter exports to the monitoring kit.
 /// </summary>
-public sealed class DoctorSchedule(DoctorRuns runs, DoctorResults stored, IOptions<DoctorOptions> options, TimeProvider time,
+public sealed class DoctorSchedule(DoctorService doctor, DoctorResults stored, IOptions<DoctorOptions> options, TimeProvider time,
     ILogger<DoctorSchedule> logger)
     : BackgroundService
 {
@@ -17,7 +17,7 @@ public sealed class DoctorSchedule(DoctorRuns runs, DoctorResults stored, IOptio
             await Task.Delay(TimeSpan.FromMinutes(1), time, stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
-                var report = await runs.RunAsync(options.Value.PublicUrl, stoppingToken);
+                var report = await doctor.RunAsync(options.Value.PublicUrl, stoppingToken);
                 try
                 {
                     await stored.SaveAsync(report, stoppingToken);

@@ -6,7 +6,7 @@ using SmsBridge.Admin.Monitoring;
 namespace SmsBridge.Admin.Doctor;
 
 /// <summary>Builds one doctor run from the service's configuration, with the public URL given or configured.</summary>
-public sealed class DoctorRuns(IServiceProvider services, IConfiguration configuration, IOptions<DoctorOptions> options, DoctorMetrics metrics,
+public sealed class DoctorService(IServiceProvider services, IConfiguration configuration, IOptions<DoctorOptions> options, DoctorMetrics metrics,
     TimeProvider time)
 {
     /// <summary>The receiver, admin and backup services each hold a pool of the app role's connections.</summary>
@@ -23,7 +23,7 @@ public sealed class DoctorRuns(IServiceProvider services, IConfiguration configu
         checks.Add(new MonitoringPortChecks(services.GetRequiredService<PortOpeningStore>(), time));
         checks.Add(new BackupChecks(services.GetRequiredService<BackupService>(), o, time));
         checks.Add(new SecretChecks(configuration, services.GetRequiredService<Npgsql.NpgsqlDataSource>(), time));
-        return new Doctor(checks, metrics, time).RunAsync(cancellationToken);
+        return new CheckRunner(checks, metrics, time).RunAsync(cancellationToken);
     }
 
     private static X509Certificate2Collection? TrustedRoots(string? pemFile)

@@ -10,7 +10,7 @@ public sealed record DoctorReport(DateTimeOffset RanAt, IReadOnlyList<CheckResul
 /// Runs the checks one area after another (they share the database and the network, and none is slow) and records the
 /// outcome for <c>/metrics</c>. An area whose check throws is one failed result named for it: doctor reports, never crashes.
 /// </summary>
-public sealed class Doctor(IEnumerable<IDoctorCheck> checks, DoctorMetrics metrics, TimeProvider time)
+public sealed class CheckRunner(IEnumerable<IDoctorCheck> checks, DoctorMetrics metrics, TimeProvider time)
 {
     public async Task<DoctorReport> RunAsync(CancellationToken cancellationToken)
     {
