@@ -56,7 +56,7 @@ public sealed class ReceiverReplicaTests(ReplicaGraphFixture graph)
             if (killed == 1) await graph.RestartAsync(receivers[0]);
         }
 
-        async Task RunFlowsAsync() => await Parallel.ForEachAsync(Enumerable.Range(0, Flows), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+        async Task RunFlowsAsync() => await Parallel.ForEachAsync(Enumerable.Range(0, Flows), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
             if (Interlocked.Increment(ref started) == Flows / 2)
             {
