@@ -48,12 +48,12 @@ builder.AddService<Projects.SmsBridge_Admin>("admin", data)
 // Development only: the customer's backend and a gateway phone, so a local run verifies a user with a browser alone.
 if (builder.WantsDevelopmentTools())
 {
-    var sampleBackend = builder.AddDevelopmentTool<Projects.SmsBridge_SampleBackend>("sample-backend", data)
+    var sampleBackend = builder.AddDevelopmentTool<Projects.SmsBridge_SampleBackend>(DevelopmentTools.SampleBackend, data)
         .WithReference(receiver).WaitFor(receiver)
         .WithEnvironment("Secrets__BackendApiKey", backendApiKey)
         .WithEnvironment("Secrets__WebhookSecret", webhookSecret);
     receiver.WithWebhooksTo(sampleBackend);
-    builder.AddDevelopmentTool<Projects.SmsBridge_GatewaySimulator>("gateway-simulator", data)
+    builder.AddDevelopmentTool<Projects.SmsBridge_GatewaySimulator>(DevelopmentTools.GatewaySimulator, data)
         .WithReference(receiver).WithReference(sampleBackend).WaitFor(sampleBackend)
         .WithEnvironment("Secrets__GatewayApiKey", gatewayApiKey)
         .WithEnvironment("Secrets__GatewaySigningKey", gatewaySigningKey);

@@ -9,7 +9,7 @@ builder.Services.AddRazorPages();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.UseSimulatorPages();
+app.UseScriptlessPages();
 app.MapRazorPages();
 
 app.Run();

@@ -11,7 +11,7 @@ builder.Services.AddRazorPages();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.UseSamplePages();
+app.UseScriptlessPages();
 app.MapRazorPages();
 app.MapRegistrationsApi();
 app.MapWebhookApi();

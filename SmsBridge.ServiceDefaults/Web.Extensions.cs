@@ -88,4 +88,20 @@ public static partial class Extensions
         });
         app.UseStatusCodePages();
     }
+
+    /// <summary>
+    /// For an app of plain server-rendered pages (the development tools): a Content-Security-Policy that allows only its own
+    /// stylesheet and forms posting back to itself, and its static files.
+    /// </summary>
+    public static WebApplication UseScriptlessPages(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy =
+                "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            return next(context);
+        });
+        app.UseStaticFiles();
+        return app;
+    }
 }

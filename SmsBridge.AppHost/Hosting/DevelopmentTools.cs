@@ -9,6 +9,9 @@ namespace SmsBridge.AppHost.Hosting;
 /// </summary>
 public static class DevelopmentTools
 {
+    public const string SampleBackend = "sample-backend";
+    public const string GatewaySimulator = "gateway-simulator";
+
     /// <summary>In a local run unless <c>AppHost:DevelopmentTools=false</c> (test graphs and benchmarks that do not need them).</summary>
     public static bool WantsDevelopmentTools(this IDistributedApplicationBuilder builder) =>
         builder.ExecutionContext.IsRunMode && builder.Configuration.GetValue("AppHost:DevelopmentTools", true);

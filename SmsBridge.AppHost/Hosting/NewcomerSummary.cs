@@ -20,7 +20,7 @@ internal sealed class NewcomerSummary(ResourceNotificationService notifications,
         try
         {
             foreach (var resource in model.Resources.Where(r => r.Name is "postgres" or "cache" or "receiver" or "admin" or "backup"
-                         or SampleBackend or GatewaySimulator))
+                         or DevelopmentTools.SampleBackend or DevelopmentTools.GatewaySimulator))
             {
                 await notifications.WaitForResourceHealthyAsync(resource.Name, stoppingToken);
             }
@@ -31,7 +31,7 @@ internal sealed class NewcomerSummary(ResourceNotificationService notifications,
         }
 
         var receiver = Url("receiver");
-        var tools = model.Resources.Any(r => r.Name == SampleBackend);
+        var tools = model.Resources.Any(r => r.Name == DevelopmentTools.SampleBackend);
         var admin = Url("admin");
         var password = await model.Resources.OfType<ParameterResource>().Single(p => p.Name == "admin-password").GetValueAsync(stoppingToken);
         var login = firstRun.AdminPasswordIsNew
@@ -57,15 +57,12 @@ internal sealed class NewcomerSummary(ResourceNotificationService notifications,
             """);
     }
 
-    private const string SampleBackend = "sample-backend";
-    private const string GatewaySimulator = "gateway-simulator";
-
     private string DevelopmentToolsLines() => $"""
           Verify a first user with a browser (development only, never published):
-            1. {Url(SampleBackend)}  sample backend: register a mobile
-            2. {Url(GatewaySimulator)}  gateway simulator: send the SMS it fills in
+            1. {Url(DevelopmentTools.SampleBackend)}  sample backend: register a mobile
+            2. {Url(DevelopmentTools.GatewaySimulator)}  gateway simulator: send the SMS it fills in
             3. back in the sample backend: set the PIN; the user shows as verified when the signed webhook arrives
-          On a fresh data folder sync_url starts at the sample backend (http://{SampleBackend}/webhook); your own backend instead:
+          On a fresh data folder sync_url starts at the sample backend (http://{DevelopmentTools.SampleBackend}/webhook); your own backend instead:
         """;
 
     private string Url(string project) =>

@@ -15,18 +15,6 @@ public static class GatewayExtensions
         return builder;
     }
 
-    /// <summary>The pages load only their own stylesheet and post only to themselves.</summary>
-    public static WebApplication UseSimulatorPages(this WebApplication app)
-    {
-        app.Use((context, next) =>
-        {
-            context.Response.Headers.ContentSecurityPolicy =
-                "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-            return next(context);
-        });
-        app.UseStaticFiles();
-        return app;
-    }
 
     private static InvalidOperationException Missing(string variable) =>
         new($"{variable} is not set: the gateway simulator runs in the AppHost's graph, which sets it.");

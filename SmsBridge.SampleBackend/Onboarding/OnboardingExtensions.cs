@@ -29,18 +29,6 @@ public static class OnboardingExtensions
         return app;
     }
 
-    /// <summary>The pages load only their own stylesheet and post only to themselves.</summary>
-    public static WebApplication UseSamplePages(this WebApplication app)
-    {
-        app.Use((context, next) =>
-        {
-            context.Response.Headers.ContentSecurityPolicy =
-                "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-            return next(context);
-        });
-        app.UseStaticFiles();
-        return app;
-    }
 }
 
 /// <summary>The body of <c>GET /api/registrations/latest</c> (snake_case, as every SMS Bridge body).</summary>

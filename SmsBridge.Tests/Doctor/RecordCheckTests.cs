@@ -35,6 +35,12 @@ public sealed class RecordCheckTests(ProductionPostgres postgres) : IClassFixtur
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>A 1 MiB backup finished, verified and copied off-site at <paramref name="at"/>.</summary>
+    private Task InsertVerifiedBackupAsync(string id, DateTime at) => ExecuteAsync("""
+        INSERT INTO backups (id, kind, status, started_at, finished_at, verified_at, size_bytes, offsite)
+        VALUES ($1, 'scheduled', 'verified', $2, $2, $2, 1048576, 'offsite:/' || $1)
+        """, id, at);
+
     [Fact]
     public async Task A_stale_backup_fails_a_fresh_verified_one_passes_and_the_off_site_copy_and_disk_are_checked()
     {
@@ -48,20 +54,14 @@ public sealed class RecordCheckTests(ProductionPostgres postgres) : IClassFixtur
             Assert.Equal(CheckStatus.Fail, Result(none, "backups.verified").Status);
 
             var stale = DateTime.UtcNow.AddDays(-3);
-            await ExecuteAsync("""
-                INSERT INTO backups (id, kind, status, started_at, finished_at, verified_at, size_bytes, offsite)
-                VALUES ('stale', 'scheduled', 'verified', $1, $1, $1, 1048576, 'offsite:/stale')
-                """, stale);
+            await InsertVerifiedBackupAsync("stale", stale);
             var old = await new BackupChecks(backups, options, TimeProvider.System).RunAsync(CancellationToken.None);
             Assert.Equal(CheckStatus.Fail, Result(old, "backups.verified").Status);
             Assert.Contains("old", Result(old, "backups.verified").Evidence, StringComparison.Ordinal);
             Assert.Equal(CheckStatus.Warn, Result(old, "backups.offsite").Status);
 
             var fresh = DateTime.UtcNow.AddHours(-2);
-            await ExecuteAsync("""
-                INSERT INTO backups (id, kind, status, started_at, finished_at, verified_at, size_bytes, offsite)
-                VALUES ('fresh', 'scheduled', 'verified', $1, $1, $1, 1048576, 'offsite:/fresh')
-                """, fresh);
+            await InsertVerifiedBackupAsync("fresh", fresh);
             var good = await new BackupChecks(backups, options, TimeProvider.System).RunAsync(CancellationToken.None);
             Assert.All(good, r => Assert.Equal(CheckStatus.Pass, r.Status));
 
