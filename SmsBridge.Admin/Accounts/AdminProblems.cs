@@ -9,6 +9,11 @@ public static class AdminProblems
     public static ProblemHttpResult Forbidden() =>
         Problem.Of(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, "This needs the admin role; viewers can only read.");
 
+    public static ProblemHttpResult Forbidden(string detail) => Problem.Of(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, detail);
+
+    public static ProblemHttpResult EnrolmentRequired() => Problem.Of(StatusCodes.Status403Forbidden, ErrorCodes.SecondFactorEnrolmentRequired,
+        "This installation requires a second factor: enrol one first (POST /admin/account/second-factor, or Account in the web UI).");
+
     public static ProblemHttpResult NotFound(string detail) => Problem.Of(StatusCodes.Status404NotFound, ErrorCodes.NotFound, detail);
 
     public static ProblemHttpResult Conflict(string code, string detail, IDictionary<string, object?>? extensions = null) =>

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -11,11 +10,13 @@ namespace SmsBridge.Admin.Accounts;
 
 /// <summary>HTTP Basic for scripts (<c>curl -u admin:…</c>); answers 401/403/429 with the contract's problem bodies.</summary>
 public sealed class BasicAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, LoginService login)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, LoginService login,
+    IOptions<LoginOptions> loginOptions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Basic";
     private const string ResultKey = "sb.basic.result";
+    private const string SecondFactorRequired = "The account has a second factor.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -42,9 +43,13 @@ public sealed class BasicAuthenticationHandler(
         Context.Items[ResultKey] = result;
         if (result is not { Outcome: LoginOutcome.Succeeded, User: { } user }) return AuthenticateResult.Fail("Invalid credentials.");
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, user.Username), new Claim(ClaimTypes.Role, user.Role)], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        // Basic has nowhere to carry a one-time code, and a script cannot type one: accounts with a second factor
+        // use the web UI, and their scripts use API tokens.
+        if (user.HasSecondFactor) return AuthenticateResult.Fail(SecondFactorRequired);
+
+        var principal = AccountClaims.Principal(user.Username, user.Role, SchemeName, AccountClaims.Password,
+            mustEnrol: loginOptions.Value.RequireSecondFactor);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -56,6 +61,9 @@ public sealed class BasicAuthenticationHandler(
                 ErrorCodes.AccountLocked, "Too many failed logins: this account is locked for a while. Try again later.", wait),
             LoginResult { Outcome: LoginOutcome.Throttled, RetryAfter: var wait } => Problem.Of(StatusCodes.Status429TooManyRequests,
                 ErrorCodes.RateLimited, "Too many failed logins from this address. Wait a minute.", wait),
+            LoginResult { Outcome: LoginOutcome.Succeeded } => Problem.Of(StatusCodes.Status401Unauthorized, ErrorCodes.SecondFactorRequired,
+                "This account signs in with a second factor, which HTTP Basic cannot carry: create an API token (Account in the web UI) " +
+                "and send it as Authorization: Bearer."),
             _ => Problem.Unauthorized(),
         };
         return problem.ExecuteAsync(Context);

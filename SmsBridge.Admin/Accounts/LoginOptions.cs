@@ -3,7 +3,7 @@ namespace SmsBridge.Admin.Accounts;
 /// <summary>Bound from <c>Admin:Login</c>.</summary>
 public sealed class LoginOptions
 {
-    /// <summary>Failures within <see cref="LockoutWindow"/> that lock an account.</summary>
+    /// <summary>Failures (wrong passwords and wrong second-factor codes) within <see cref="LockoutWindow"/> that lock an account.</summary>
     public int MaxFailures { get; set; } = 5;
 
     public TimeSpan LockoutWindow { get; set; } = TimeSpan.FromMinutes(15);
@@ -13,4 +13,10 @@ public sealed class LoginOptions
 
     /// <summary>Login form posts per source address per minute.</summary>
     public int FormPostsPerMinutePerAddress { get; set; } = 20;
+
+    /// <summary>Every operator account must enrol a second factor: until it has, a sign-in can do nothing but enrol.</summary>
+    public bool RequireSecondFactor { get; set; }
+
+    /// <summary>How long a correct password waits for its second-factor code before the sign-in starts over.</summary>
+    public TimeSpan CodeStepLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -16,7 +16,8 @@ public enum LoginOutcome
     Throttled,
 }
 
-public sealed record LoginResult(LoginOutcome Outcome, AdminUser? User = null, TimeSpan? RetryAfter = null);
+/// <summary>The verdict on a credential; <see cref="Method"/> says which factors a success rests on.</summary>
+public sealed record LoginResult(LoginOutcome Outcome, AdminUser? User = null, TimeSpan? RetryAfter = null, string Method = AccountClaims.Password);
 
 /// <summary>
 /// Checks a username and password: lockout after <see cref="LoginOptions.MaxFailures"/> failures within the window
@@ -54,33 +55,16 @@ public sealed class LoginService
 
     public async Task<LoginResult> CheckAsync(string username, string password, string? sourceAddress, CancellationToken cancellationToken)
     {
-        var address = sourceAddress ?? "unknown";
-        using (var probe = _failuresByAddress.AttemptAcquire(address, 0))
-        {
-            if (!probe.IsAcquired) return new LoginResult(LoginOutcome.Throttled, RetryAfter: TimeSpan.FromMinutes(1));
-        }
+        var (refusal, failures) = await GuardAsync(username, sourceAddress, cancellationToken);
+        if (refusal is not null) return refusal;
 
-        var now = _time.GetUtcNow();
         var user = PasswordRules.IsValidUsername(username) ? await _users.FindAsync(username, cancellationToken) : null;
-        var (failures, oldest) = await _users.FailuresSinceAsync(username, now - _options.LockoutWindow, cancellationToken);
-        if (failures >= _options.MaxFailures)
-        {
-            var retryAfter = oldest is { } first ? first + _options.LockoutWindow - now : _options.LockoutWindow;
-            return new LoginResult(LoginOutcome.LockedOut, RetryAfter: retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter);
-        }
-
         if (user is not null && _verified.TryGetValue(RememberKey(user, password), out _)) return new LoginResult(LoginOutcome.Succeeded, user);
 
         var verdict = _hasher.VerifyHashedPassword(user ?? new AdminUser(0, username, "", ""), user?.PasswordHash ?? _dummyHash, password);
         if (user is null || verdict == PasswordVerificationResult.Failed)
         {
-            _failuresByAddress.AttemptAcquire(address, 1).Dispose();
-            await _users.RecordFailureAsync(username, now, sourceAddress, cancellationToken);
-            var nowLocked = failures + 1 >= _options.MaxFailures;
-            await _audit.WriteAsync(new Actor(PasswordRules.IsValidUsername(username) ? username : "invalid-username", sourceAddress),
-                nowLocked ? "auth.locked_out" : "auth.login_failed", null,
-                new Dictionary<string, object?> { ["failures_in_window"] = failures + 1 }, cancellationToken);
-            return new LoginResult(LoginOutcome.Failed);
+            return await FailAsync(username, sourceAddress, failures, "auth.login_failed", cancellationToken);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
@@ -89,10 +73,45 @@ public sealed class LoginService
             await _users.UpdateHashAsync(user.Id, user.PasswordHash, cancellationToken);
         }
 
-        if (failures > 0) await _users.ClearFailuresAsync(username, cancellationToken);
+        // An account with a second factor is not done yet: its failures are cleared once the code is right too.
+        if (failures > 0 && !user.HasSecondFactor) await _users.ClearFailuresAsync(username, cancellationToken);
         _verified.Set(RememberKey(user, password), true, new MemoryCacheEntryOptions { AbsoluteExpirationRelativeToNow = RememberFor, Size = 1 });
         return new LoginResult(LoginOutcome.Succeeded, user);
     }
+
+    /// <summary>
+    /// Whether <paramref name="username"/> may try a credential now (not throttled by address, not locked out), and
+    /// how many failures it has in the window. Passwords and second-factor codes share this count.
+    /// </summary>
+    public async Task<(LoginResult? Refusal, int Failures)> GuardAsync(string username, string? sourceAddress, CancellationToken cancellationToken)
+    {
+        using (var probe = _failuresByAddress.AttemptAcquire(sourceAddress ?? "unknown", 0))
+        {
+            if (!probe.IsAcquired) return (new LoginResult(LoginOutcome.Throttled, RetryAfter: TimeSpan.FromMinutes(1)), 0);
+        }
+
+        var now = _time.GetUtcNow();
+        var (failures, oldest) = await _users.FailuresSinceAsync(username, now - _options.LockoutWindow, cancellationToken);
+        if (failures < _options.MaxFailures) return (null, failures);
+        var retryAfter = oldest is { } first ? first + _options.LockoutWindow - now : _options.LockoutWindow;
+        return (new LoginResult(LoginOutcome.LockedOut, RetryAfter: retryAfter < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retryAfter), failures);
+    }
+
+    /// <summary>Counts a failed credential towards the address throttle and the account's lockout, and audits it.</summary>
+    public async Task<LoginResult> FailAsync(string username, string? sourceAddress, int failuresBefore, string eventType,
+        CancellationToken cancellationToken)
+    {
+        _failuresByAddress.AttemptAcquire(sourceAddress ?? "unknown", 1).Dispose();
+        await _users.RecordFailureAsync(username, _time.GetUtcNow(), sourceAddress, cancellationToken);
+        var nowLocked = failuresBefore + 1 >= _options.MaxFailures;
+        await _audit.WriteAsync(new Actor(PasswordRules.IsValidUsername(username) ? username : "invalid-username", sourceAddress),
+            nowLocked ? "auth.locked_out" : eventType, null,
+            new Dictionary<string, object?> { ["failures_in_window"] = failuresBefore + 1 }, cancellationToken);
+        return new LoginResult(LoginOutcome.Failed);
+    }
+
+    /// <summary>A completed sign-in forgets the account's earlier failures.</summary>
+    public Task SucceededAsync(string username, CancellationToken cancellationToken) => _users.ClearFailuresAsync(username, cancellationToken);
 
     private string RememberKey(AdminUser user, string password) =>
         "login:" + Convert.ToBase64String(HMACSHA256.HashData(_cacheKey, Encoding.UTF8.GetBytes($"{user.Id}\n{user.PasswordHash}\n{password}")));

@@ -7,11 +7,12 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
 {
     public async Task<AdminUser?> FindAsync(string username, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT id, username, role, password_hash FROM admin_users WHERE username = $1");
+        await using var command = dataSource.CreateCommand(
+            "SELECT id, username, role, password_hash, totp_key_protected IS NOT NULL FROM admin_users WHERE username = $1");
         command.Parameters.Add(new() { Value = username });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new AdminUser(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3))
+            ? new AdminUser(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetBoolean(4))
             : null;
     }
 

@@ -51,7 +51,8 @@ public static class AdminApiExtensions
             .MapMonitoringApi()
             .MapOperationsApi()
             .MapBackupsApi()
-            .MapDoctorApi();
+            .MapDoctorApi()
+            .MapAccountApi();
         return app;
     }
 }

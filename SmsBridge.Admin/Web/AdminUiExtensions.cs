@@ -20,6 +20,7 @@ public static class AdminUiExtensions
         {
             o.Conventions.AuthorizeFolder("/", AdminRoles.CanRead);
             o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AllowAnonymousToPage("/LoginCode");
             o.Conventions.AllowAnonymousToPage("/Denied");
         });
 
@@ -63,6 +64,7 @@ public static class AdminUiExtensions
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseSecondFactorEnrolmentGate();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;

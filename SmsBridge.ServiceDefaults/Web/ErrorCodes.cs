@@ -29,6 +29,8 @@ public static class ErrorCodes
     public const string PortInUse = "PORT_IN_USE";
     public const string MonitoringServiceUnavailable = "MONITORING_SERVICE_UNAVAILABLE";
     public const string ConfirmationInvalid = "CONFIRMATION_INVALID";
+    public const string SecondFactorRequired = "SECOND_FACTOR_REQUIRED";
+    public const string SecondFactorEnrolmentRequired = "SECOND_FACTOR_ENROLMENT_REQUIRED";
 
     /// <summary>The code for a status the framework produced on its own (routing, body limits).</summary>
     public static string ForStatus(int status) => status switch
