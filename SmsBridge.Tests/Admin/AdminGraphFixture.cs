@@ -57,6 +57,13 @@ public sealed class AdminGraphFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>A new operator account made with the real <c>create-admin</c> CLI (or, with <c>--update</c>, changed).</summary>
+    public async Task CreateAccountAsync(string username, string password, string role = "admin", params string[] extra)
+    {
+        var (exit, _, error) = await RunCliAsync(App, DatabaseConnectionString, password, ["create-admin", "--username", username, "--role", role, .. extra]);
+        Assert.True(exit == 0, $"create-admin {username}: {error}");
+    }
+
     /// <summary>Runs the built admin DLL with a command line, as an operator would.</summary>
     public static async Task<(int Exit, string Output, string Error)> RunCliAsync(DistributedApplication app, string? connectionString,
         string? password, params string[] args)

@@ -24,9 +24,7 @@ public sealed class ApiTokenTests(AdminGraphFixture graph)
     {
         const string owner = "token-owner";
         const string password = "token-owner-password";
-        var (exit, _, error) = await AdminGraphFixture.RunCliAsync(graph.App, graph.DatabaseConnectionString, password,
-            "create-admin", "--username", owner, "--role", "admin");
-        Assert.True(exit == 0, error);
+        await graph.CreateAccountAsync(owner, password);
         using var admin = graph.CreateClient(owner, password);
 
         var scraper = await CreateAsync(admin, new { name = "laptop prometheus", role = "viewer", expires_in_days = 30 });
@@ -114,14 +112,10 @@ public sealed class ApiTokenTests(AdminGraphFixture graph)
         // An admin token whose owner is demoted acts as a viewer from then on.
         const string owner = "token-demoted";
         const string password = "token-demoted-password";
-        var (exit, _, error) = await AdminGraphFixture.RunCliAsync(graph.App, graph.DatabaseConnectionString, password,
-            "create-admin", "--username", owner, "--role", "admin");
-        Assert.True(exit == 0, error);
+        await graph.CreateAccountAsync(owner, password);
         using var admin = graph.CreateClient(owner, password);
         var token = (await CreateAsync(admin, new { name = "ops script", role = "admin" })).GetProperty("token").GetString()!;
-        (exit, _, error) = await AdminGraphFixture.RunCliAsync(graph.App, graph.DatabaseConnectionString, password,
-            "create-admin", "--username", owner, "--role", "viewer", "--update");
-        Assert.True(exit == 0, error);
+        await graph.CreateAccountAsync(owner, password, "viewer", "--update");
         using var capped = Bearer(token);
         Assert.Equal(HttpStatusCode.OK, (await capped.GetAsync("/admin/settings")).StatusCode);
         await AdminTestKit.ProblemAsync(await capped.PostAsJsonAsync("/admin/blacklist", new { mobile_number = "+447700900773", reason = "t" }),

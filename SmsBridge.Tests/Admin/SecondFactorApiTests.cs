@@ -10,9 +10,7 @@ public sealed partial class SecondFactorApiTests(AdminGraphFixture graph)
 {
     private async Task<HttpClient> NewAccountAsync(string username, string password, string role = "admin")
     {
-        var (exit, _, error) = await AdminGraphFixture.RunCliAsync(graph.App, graph.DatabaseConnectionString, password,
-            "create-admin", "--username", username, "--role", role);
-        Assert.True(exit == 0, error);
+        await graph.CreateAccountAsync(username, password, role);
         return graph.CreateClient(username, password);
     }
 
