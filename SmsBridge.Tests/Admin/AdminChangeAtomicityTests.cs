@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Admin;
 
@@ -108,14 +109,14 @@ public sealed class AdminChangeAtomicityTests(AdminGraphFixture graph) : IDispos
             Assert.Contains(status.GetProperty("ports").EnumerateArray(),
                 p => p.GetProperty("service").GetString() == Service && p.GetProperty("status").GetString() == "closed");
 
-            var auditedBefore = (await AdminTestKit.AuditAsync(graph.Database, "monitoring.port_opened", $"\"external_port\": {port}")).Count;
+            var auditedBefore = (await AdminTestKit.AuditAsync(graph.Database, "monitoring.port_opened", $"\"external_port\": {port},")).Count;
             using (var opened = await _admin.PostAsJsonAsync("/admin/monitoring/open-port", open))
             {
                 await AdminTestKit.JsonAsync(opened, HttpStatusCode.OK);
             }
 
             Assert.Equal(1, await CountAsync("SELECT count(*) FROM monitoring_port_openings WHERE service = $1 AND closed_at IS NULL", Service));
-            Assert.Equal(auditedBefore + 1, (await AdminTestKit.AuditAsync(graph.Database, "monitoring.port_opened", $"\"external_port\": {port}")).Count);
+            Assert.Equal(auditedBefore + 1, (await AdminTestKit.AuditAsync(graph.Database, "monitoring.port_opened", $"\"external_port\": {port},")).Count);
             using var forwarded = new TcpClient();
             await forwarded.ConnectAsync(IPAddress.Loopback, port);
         }
@@ -123,6 +124,56 @@ public sealed class AdminChangeAtomicityTests(AdminGraphFixture graph) : IDispos
         {
             using var _ = await _admin.PostAsJsonAsync("/admin/monitoring/close-port", new { service = Service });
         }
+    }
+
+    [Fact]
+    public async Task A_close_that_cannot_be_recorded_still_closes_the_port_and_is_reconciled_with_its_audit_row()
+    {
+        const string Service = "metrics";
+        using (var opened = await _admin.PostAsJsonAsync("/admin/monitoring/open-port", new { service = Service, duration_minutes = 15 }))
+        {
+            await AdminTestKit.JsonAsync(opened, HttpStatusCode.OK);
+        }
+
+        var (id, port) = await OpenRowAsync(Service);
+        var closedNeedle = $"\"external_port\": {port}, \"refused_connections\"";
+        var closesBefore = (await AdminTestKit.AuditAsync(graph.Database, "monitoring.port_closed", closedNeedle)).Count;
+        await using (await AuditRefusal.CreateAsync(graph.App, "NEW.event_type = 'monitoring.port_closed'"))
+        {
+            using var refused = await _admin.PostAsJsonAsync("/admin/monitoring/close-port", new { service = Service });
+            await AdminTestKit.ProblemAsync(refused, HttpStatusCode.InternalServerError, "INTERNAL_ERROR");
+        }
+
+        // The socket closed before the record was attempted: a port never stays open because its close was not recorded.
+        var connect = await Assert.ThrowsAsync<SocketException>(async () =>
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+        });
+        Assert.Equal(SocketError.ConnectionRefused, connect.SocketErrorCode);
+        Assert.Equal(closesBefore, (await AdminTestKit.AuditAsync(graph.Database, "monitoring.port_closed", closedNeedle)).Count);
+
+        // The row still said open, with no row claiming the close; the admin service's next heartbeat closes it, audited.
+        await Eventually.TrueAsync(async () => await CloseReasonAsync(id) is not null, TimeSpan.FromSeconds(45), "the row is reconciled");
+        Assert.Equal("reconcile", await CloseReasonAsync(id));
+        Assert.Single(await AdminTestKit.AuditAsync(graph.Database, "monitoring.port_reconciled", $"\"opening_id\": {id},"));
+    }
+
+    private async Task<(long Id, int Port)> OpenRowAsync(string service)
+    {
+        await using var command = graph.Database.CreateCommand(
+            "SELECT id, external_port FROM monitoring_port_openings WHERE service = $1 AND closed_at IS NULL");
+        command.Parameters.Add(new() { Value = service });
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), $"{service} has an open row");
+        return (reader.GetInt64(0), reader.GetInt32(1));
+    }
+
+    private async Task<string?> CloseReasonAsync(long id)
+    {
+        await using var command = graph.Database.CreateCommand("SELECT close_reason FROM monitoring_port_openings WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        return await command.ExecuteScalarAsync() as string;
     }
 
     private async Task<int> ActiveVersionAsync() =>
