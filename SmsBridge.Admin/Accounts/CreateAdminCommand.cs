@@ -118,7 +118,9 @@ public static class CreateAdminCommand
         }
         catch (NpgsqlException ex)
         {
-            await error.WriteLineAsync($"Could not reach the database ({ex.Message}). Check ConnectionStrings__smsbridge and that PostgreSQL runs.");
+            await error.WriteLineAsync(DependencyOutage.Of(ex) is null
+                ? $"The database refused the change ({ex.Message}); nothing was stored."
+                : $"Could not reach the database ({ex.Message}). Check ConnectionStrings__smsbridge and that PostgreSQL runs.");
             return 1;
         }
 

@@ -159,6 +159,27 @@ public sealed class AdminChangeAtomicityTests(AdminGraphFixture graph) : IDispos
         Assert.Single(await AdminTestKit.AuditAsync(graph.Database, "monitoring.port_reconciled", $"\"opening_id\": {id},"));
     }
 
+    [Fact]
+    public async Task An_account_from_create_admin_is_stored_with_its_audit_row_or_not_at_all()
+    {
+        var username = "atomic-" + Guid.NewGuid().ToString("N")[..8];
+        string[] args = ["create-admin", "--username", username, "--role", "viewer"];
+        await using (await AuditRefusal.CreateAsync(graph.App, $"NEW.subject = '{username}'"))
+        {
+            var (exit, _, error) = await AdminGraphFixture.RunCliAsync(graph.App, graph.DatabaseConnectionString, "atomic-password-123", args);
+            Assert.Equal(1, exit);
+            Assert.Contains("nothing was stored", error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM admin_users WHERE username = $1", username));
+        Assert.Empty(await AdminTestKit.AuditAsync(graph.Database, "auth.user_created", username));
+
+        var (created, output, _) = await AdminGraphFixture.RunCliAsync(graph.App, graph.DatabaseConnectionString, "atomic-password-123", args);
+        Assert.True(created == 0, output);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM admin_users WHERE username = $1", username));
+        Assert.Single(await AdminTestKit.AuditAsync(graph.Database, "auth.user_created", username));
+    }
+
     private async Task<(long Id, int Port)> OpenRowAsync(string service)
     {
         await using var command = graph.Database.CreateCommand(
