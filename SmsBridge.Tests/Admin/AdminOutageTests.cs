@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Playwright;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Admin;
@@ -27,40 +28,70 @@ public sealed class AdminOutageTests(GraphFixture graph)
         using var visitor = AdminSession.Anonymous(app);
         var token = await visitor.LoginTokenAsync();
         var mobile = VerificationFlow.NewMobile("+447704");
-
-        await app.StopResourceAsync("postgres");
+        var browser = new BrowserSession("admin-outage");
+        await browser.InitializeAsync();
         try
         {
-            using (var read = await session.Client.GetAsync(new Uri("/admin/settings", UriKind.Relative)))
+            var operatorPage = await SignedInPageAsync(browser);
+
+            await app.StopResourceAsync("postgres");
+            try
             {
-                await UnavailableProblemAsync(read);
+                await UnavailableApiAndPagesAsync(session, basic, visitor, token, mobile);
+
+                // What an operator sees in Chromium: the layout with its navigation, and what is down.
+                await operatorPage.GotoAsync(Url("/settings"));
+                await browser.ExpectAsync(operatorPage, operatorPage.GetByRole(AriaRole.Heading, new() { Name = "Temporarily unavailable", Level = 1 }),
+                    "the outage page");
+                await browser.ExpectAsync(operatorPage, operatorPage.GetByText("PostgreSQL (the database) is not answering"), "what is down");
+                await browser.ExpectAsync(operatorPage, operatorPage.GetByRole(AriaRole.Link, new() { Name = "Settings" }), "the navigation");
+                await browser.ScreenshotAsync(operatorPage, "admin-postgres-down");
+            }
+            finally
+            {
+                await app.RestartResourceAsync("postgres");
             }
 
-            using (var write = await session.Client.PostAsJsonAsync("/admin/blacklist", new { mobile_number = mobile, reason = "outage test" }))
-            {
-                await UnavailableProblemAsync(write);
-            }
-
-            using (var scripted = await basic.GetAsync(new Uri("/admin/settings", UriKind.Relative)))
-            {
-                await UnavailableProblemAsync(scripted);
-            }
-
-            using (var page = await session.Client.GetAsync(new Uri("/blacklist", UriKind.Relative)))
-            {
-                await UnavailablePageAsync(page, "PostgreSQL");
-            }
-
-            using (var login = await visitor.PostLoginAsync(token, Admin, Password))
-            {
-                await UnavailablePageAsync(login, "PostgreSQL");
-            }
+            await WorkingAgainAsync(session, basic, visitor, mobile);
+            await operatorPage.GotoAsync(Url("/settings"));
+            await browser.ExpectAsync(operatorPage, operatorPage.GetByRole(AriaRole.Heading, new() { Name = "Settings", Level = 1 }), "the settings page");
         }
         finally
         {
-            await app.RestartResourceAsync("postgres");
+            await browser.DisposeAsync();
+        }
+    }
+
+    private async Task UnavailableApiAndPagesAsync(AdminSession session, HttpClient basic, AdminSession visitor, string token, string mobile)
+    {
+        using (var read = await session.Client.GetAsync(new Uri("/admin/settings", UriKind.Relative)))
+        {
+            await UnavailableProblemAsync(read);
         }
 
+        using (var write = await session.Client.PostAsJsonAsync("/admin/blacklist", new { mobile_number = mobile, reason = "outage test" }))
+        {
+            await UnavailableProblemAsync(write);
+        }
+
+        using (var scripted = await basic.GetAsync(new Uri("/admin/settings", UriKind.Relative)))
+        {
+            await UnavailableProblemAsync(scripted);
+        }
+
+        using (var page = await session.Client.GetAsync(new Uri("/blacklist", UriKind.Relative)))
+        {
+            await UnavailablePageAsync(page, "PostgreSQL");
+        }
+
+        using (var login = await visitor.PostLoginAsync(token, Admin, Password))
+        {
+            await UnavailablePageAsync(login, "PostgreSQL");
+        }
+    }
+
+    private async Task WorkingAgainAsync(AdminSession session, HttpClient basic, AdminSession visitor, string mobile)
+    {
         // The pool reconnects by itself; the first calls after the restart may still find the old connections gone.
         await Eventually.TrueAsync(async () =>
         {
@@ -87,6 +118,19 @@ public sealed class AdminOutageTests(GraphFixture graph)
         {
             Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
         }
+    }
+
+    private string Url(string path) => new Uri(graph.App.HttpEndpoint("admin"), path).ToString();
+
+    private async Task<IPage> SignedInPageAsync(BrowserSession browser)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(Url("/login"));
+        await page.GetByLabel("Username").FillAsync(Admin);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await browser.ExpectAsync(page, page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 }), "the dashboard after sign-in");
+        return page;
     }
 
     [Fact]
