@@ -20,17 +20,17 @@ public static partial class Extensions
         {
             var problem = context.ProblemDetails;
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
-            if (DependencyOutage.Of(context.Exception) is { } dependency)
+            var outage = DependencyOutage.Of(context.Exception);
+            if (outage is not null)
             {
                 Problem.Stamp(problem, ErrorCodes.ServiceUnavailable);
-                problem.Detail = DependencyOutage.Detail(dependency);
+                problem.Detail = DependencyOutage.Detail(outage);
                 problem.Extensions["retry_after_seconds"] = (int)DependencyOutage.RetryAfter.TotalSeconds;
             }
             else if (!problem.Extensions.ContainsKey("code")) Problem.Stamp(problem, ErrorCodes.ForStatus(status));
 
             problem.Extensions.Remove("traceId");
-            if (status >= 500 && context.Exception is not null && context.Exception is not BadHttpRequestException
-                && DependencyOutage.Of(context.Exception) is null)
+            if (status >= 500 && context.Exception is not null and not BadHttpRequestException && outage is null)
             {
                 problem.Detail = "An unexpected error occurred. It has been logged.";
             }
