@@ -20,9 +20,17 @@ public static partial class Extensions
         {
             var problem = context.ProblemDetails;
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
-            if (!problem.Extensions.ContainsKey("code")) Problem.Stamp(problem, ErrorCodes.ForStatus(status));
+            var outage = DependencyOutage.Of(context.Exception);
+            if (outage is not null)
+            {
+                Problem.Stamp(problem, ErrorCodes.ServiceUnavailable);
+                problem.Detail = DependencyOutage.Detail(outage);
+                problem.Extensions["retry_after_seconds"] = (int)DependencyOutage.RetryAfter.TotalSeconds;
+            }
+            else if (!problem.Extensions.ContainsKey("code")) Problem.Stamp(problem, ErrorCodes.ForStatus(status));
+
             problem.Extensions.Remove("traceId");
-            if (status >= 500 && context.Exception is not null && context.Exception is not BadHttpRequestException)
+            if (status >= 500 && context.Exception is not null and not BadHttpRequestException && outage is null)
             {
                 problem.Detail = "An unexpected error occurred. It has been logged.";
             }
@@ -82,10 +90,7 @@ public static partial class Extensions
     {
         app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeadersMiddleware>();
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-        });
+        app.UseExceptionHandler(DependencyOutage.HandlerOptions());
         app.UseStatusCodePages();
     }
 

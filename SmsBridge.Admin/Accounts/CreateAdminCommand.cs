@@ -1,4 +1,7 @@
 using Npgsql;
+using SmsBridge.Admin.Api;
+using SmsBridge.Admin.Auditing;
+using SmsBridge.ServiceDefaults.Web;
 
 namespace SmsBridge.Admin.Accounts;
 
@@ -94,36 +97,39 @@ public static class CreateAdminCommand
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var users = new UserStore(dataSource);
         var hash = PasswordRules.CreateHasher().HashPassword(new AdminUser(0, username!, role, ""), password!);
-        var actor = "cli:" + Environment.UserName;
-        bool done;
+        var actor = new Actor("cli:" + Environment.UserName, null);
+        Outcome<bool> done;
         try
         {
-            done = update
-                ? await users.UpdateAsync(username!, role, hash, CancellationToken.None)
-                : await users.CreateAsync(username!, role, hash, actor, CancellationToken.None);
+            // The account and its audit row commit together.
+            done = await new AdminChanges(dataSource, TimeProvider.System).RunAsync<bool>(actor, async change =>
+            {
+                if (!(update
+                        ? await users.UpdateAsync(username!, role, hash, CancellationToken.None, change.Transaction)
+                        : await users.CreateAsync(username!, role, hash, actor.Name, CancellationToken.None, change.Transaction)))
+                {
+                    return Failure.Conflict(ErrorCodes.Conflict, update ? "no such account" : "the account exists");
+                }
+
+                change.Audit(update ? "auth.user_updated" : "auth.user_created", username,
+                    new Dictionary<string, object?> { ["role"] = role, ["via"] = "cli" });
+                return true;
+            }, CancellationToken.None);
         }
         catch (NpgsqlException ex)
         {
-            await error.WriteLineAsync($"Could not reach the database ({ex.Message}). Check ConnectionStrings__smsbridge and that PostgreSQL runs.");
+            await error.WriteLineAsync(DependencyOutage.Of(ex) is null
+                ? $"The database refused the change ({ex.Message}); nothing was stored."
+                : $"Could not reach the database ({ex.Message}). Check ConnectionStrings__smsbridge and that PostgreSQL runs.");
             return 1;
         }
 
-        if (!done)
+        if (!done.Succeeded)
         {
             await error.WriteLineAsync(update
                 ? $"Refused: there is no account '{username}'. Leave out --update to create it."
                 : $"Refused: the account '{username}' exists. Add --update to set a new password and role.");
             return 1;
-        }
-
-        await using (var command = dataSource.CreateCommand(
-            "INSERT INTO audit_events (occurred_at, event_type, actor, subject, details) VALUES (now(), $1, $2, $3, $4::jsonb)"))
-        {
-            command.Parameters.Add(new() { Value = update ? "auth.user_updated" : "auth.user_created" });
-            command.Parameters.Add(new() { Value = actor });
-            command.Parameters.Add(new() { Value = username! });
-            command.Parameters.Add(new() { Value = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["role"] = role, ["via"] = "cli" }) });
-            await command.ExecuteNonQueryAsync();
         }
 
         await output.WriteLineAsync($"{(update ? "Updated" : "Created")} {role} account '{username}'.");

@@ -1,4 +1,6 @@
+using SmsBridge.Admin.Api;
 using SmsBridge.Admin.Auditing;
+using SmsBridge.ServiceDefaults.Web;
 
 namespace SmsBridge.Admin.Accounts;
 
@@ -6,7 +8,7 @@ namespace SmsBridge.Admin.Accounts;
 /// On first start, when no admin exists, creates the super admin <c>admin</c> from <c>Secrets:AdminPassword</c>
 /// (the AppHost's generated secret). Later starts change nothing: accounts are managed with <c>create-admin</c>.
 /// </summary>
-public sealed class FirstAdminSetup(UserStore users, AdminAudit audit, IConfiguration configuration, ILogger<FirstAdminSetup> logger)
+public sealed class FirstAdminSetup(UserStore users, AdminChanges changes, IConfiguration configuration, ILogger<FirstAdminSetup> logger)
     : IHostedService
 {
     public const string Username = "admin";
@@ -23,10 +25,18 @@ public sealed class FirstAdminSetup(UserStore users, AdminAudit audit, IConfigur
         }
 
         var hash = PasswordRules.CreateHasher().HashPassword(new AdminUser(0, Username, AdminRoles.Admin, ""), password!);
-        if (await users.CreateAsync(Username, AdminRoles.Admin, hash, "system", cancellationToken))
+        var created = await changes.RunAsync<bool>(Actor.System, async change =>
         {
-            await audit.WriteAsync(Actor.System, "auth.user_created", Username,
-                new Dictionary<string, object?> { ["role"] = AdminRoles.Admin, ["via"] = "first-start" }, cancellationToken);
+            if (!await users.CreateAsync(Username, AdminRoles.Admin, hash, "system", cancellationToken, change.Transaction))
+            {
+                return Failure.Conflict(ErrorCodes.AlreadyExists, "another instance created it first");
+            }
+
+            change.Audit("auth.user_created", Username, new Dictionary<string, object?> { ["role"] = AdminRoles.Admin, ["via"] = "first-start" });
+            return true;
+        }, cancellationToken);
+        if (created.Succeeded)
+        {
             logger.LogInformation("Created the first admin account '{Username}' from Secrets:AdminPassword", Username);
         }
     }

@@ -22,13 +22,14 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Creates the account; false when the username is taken.</summary>
-    public async Task<bool> CreateAsync(string username, string role, string passwordHash, string createdBy, CancellationToken cancellationToken)
+    /// <summary>Creates the account (in <paramref name="transaction"/> when given, the audited change); false when the username is taken.</summary>
+    public async Task<bool> CreateAsync(string username, string role, string passwordHash, string createdBy, CancellationToken cancellationToken,
+        NpgsqlTransaction? transaction = null)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = Command("""
             INSERT INTO admin_users (username, role, password_hash, created_by) VALUES ($1, $2, $3, $4)
             ON CONFLICT (username) DO NOTHING
-            """);
+            """, transaction);
         command.Parameters.Add(new() { Value = username });
         command.Parameters.Add(new() { Value = role });
         command.Parameters.Add(new() { Value = passwordHash });
@@ -36,11 +37,12 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Sets a new role and password for an existing account; false when there is none.</summary>
-    public async Task<bool> UpdateAsync(string username, string role, string passwordHash, CancellationToken cancellationToken)
+    /// <summary>Sets a new role and password for an existing account (in <paramref name="transaction"/> when given); false when there is none.</summary>
+    public async Task<bool> UpdateAsync(string username, string role, string passwordHash, CancellationToken cancellationToken,
+        NpgsqlTransaction? transaction = null)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE admin_users SET role = $2, password_hash = $3, updated_at = now() WHERE username = $1");
+        await using var command = Command(
+            "UPDATE admin_users SET role = $2, password_hash = $3, updated_at = now() WHERE username = $1", transaction);
         command.Parameters.Add(new() { Value = username });
         command.Parameters.Add(new() { Value = role });
         command.Parameters.Add(new() { Value = passwordHash });
@@ -88,4 +90,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = username });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private NpgsqlCommand Command(string sql, NpgsqlTransaction? transaction) =>
+        transaction is null ? dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, transaction.Connection, transaction);
 }

@@ -26,6 +26,7 @@ public static class AdminApiExtensions
         });
         builder.Services.Configure<MonitoringOptions>(builder.Configuration.GetSection("Monitoring"));
         builder.Services.AddSingleton<AdminAudit>();
+        builder.Services.AddSingleton<AdminChanges>();
         builder.Services.AddSingleton<SettingsRepository>();
         builder.Services.AddSingleton<SettingsService>();
         builder.Services.AddSingleton<BlacklistService>();

@@ -3,8 +3,9 @@ using SmsBridge.Data.Audit;
 namespace SmsBridge.Admin.Auditing;
 
 /// <summary>
-/// Admin actions are written before the caller is answered (<see cref="AuditLog.WriteNowAsync"/>), so a
-/// success response always means the audit row is stored.
+/// Audit-only events (sign-ins, failed sign-ins, lockouts), written before the caller is answered
+/// (<see cref="AuditLog.WriteNowAsync"/>). A change of state is audited by <see cref="AdminChanges"/> instead, in the
+/// change's own transaction.
 /// </summary>
 public sealed class AdminAudit(AuditLog log, TimeProvider time)
 {

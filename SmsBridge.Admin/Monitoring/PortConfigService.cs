@@ -7,7 +7,7 @@ using SmsBridge.ServiceDefaults.Web;
 namespace SmsBridge.Admin.Monitoring;
 
 /// <summary>The external ports, kept in the settings' <c>monitoring_ports</c>: each change is a new settings version.</summary>
-public sealed class PortConfigService(SettingsRepository settings, PortRegistry registry, AdminAudit audit)
+public sealed class PortConfigService(SettingsRepository settings, PortRegistry registry, AdminChanges changes)
 {
     /// <summary>Available ports are scanned at most this many candidates at a time.</summary>
     public const int MaxScan = 2000;
@@ -66,14 +66,19 @@ public sealed class PortConfigService(SettingsRepository settings, PortRegistry 
             var after = change(before);
             if (CheckPorts(before, after, registry.BindAddress) is { } failure) return failure;
 
-            var version = await settings.CreateActiveAsync(active.Settings with { MonitoringPorts = after }, actor.Name, changeNote, cancellationToken);
-            await audit.WriteAsync(actor, eventType, $"settings version {version}", new Dictionary<string, object?>
+            var version = await changes.RunAsync<int>(actor, async change =>
             {
-                ["previous_version"] = active.Version,
-                ["before"] = MonitoredServices.AsDictionary(before),
-                ["after"] = MonitoredServices.AsDictionary(after),
+                var created = await settings.CreateActiveAsync(change.Transaction, active.Settings with { MonitoringPorts = after }, actor.Name,
+                    changeNote, cancellationToken);
+                change.Audit(eventType, $"settings version {created}", new Dictionary<string, object?>
+                {
+                    ["previous_version"] = active.Version,
+                    ["before"] = MonitoredServices.AsDictionary(before),
+                    ["after"] = MonitoredServices.AsDictionary(after),
+                });
+                return created;
             }, cancellationToken);
-            return (await settings.GetAsync(version, cancellationToken))!;
+            return (await settings.GetAsync(version.Value, cancellationToken))!;
         }, cancellationToken);
 
     /// <summary>Range and uniqueness (the settings validator), then that every changed port can be bound now.</summary>

@@ -41,11 +41,23 @@ public sealed class PortForwarder : IAsyncDisposable
     /// <summary>Binds the external port and starts accepting; throws <see cref="SocketException"/> when the port is taken.</summary>
     public static PortForwarder Start(IPEndPoint listenOn, IPEndPoint target, IPNetwork? allowedSource, TimeSpan connectTimeout, ILogger logger)
     {
-        var forwarder = new PortForwarder(listenOn, target, allowedSource, connectTimeout, logger);
-        forwarder._listener.Start();
-        forwarder._acceptLoop = Task.Run(forwarder.AcceptLoopAsync);
+        var forwarder = Bind(listenOn, target, allowedSource, connectTimeout, logger);
+        forwarder.StartForwarding();
         return forwarder;
     }
+
+    /// <summary>
+    /// Binds the external port without forwarding yet (connections wait in the backlog), so a taken port is known before the
+    /// opening is recorded and nothing is forwarded until it is; throws <see cref="SocketException"/> when the port is taken.
+    /// </summary>
+    public static PortForwarder Bind(IPEndPoint listenOn, IPEndPoint target, IPNetwork? allowedSource, TimeSpan connectTimeout, ILogger logger)
+    {
+        var forwarder = new PortForwarder(listenOn, target, allowedSource, connectTimeout, logger);
+        forwarder._listener.Start();
+        return forwarder;
+    }
+
+    public void StartForwarding() => _acceptLoop = Task.Run(AcceptLoopAsync);
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 

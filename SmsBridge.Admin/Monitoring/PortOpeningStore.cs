@@ -11,16 +11,16 @@ public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>The new row's id, or null when the service is already open (on another admin instance).</summary>
-    public async Task<long?> InsertAsync(PortOpening opening, Guid instance, CancellationToken cancellationToken)
+    public async Task<long?> InsertAsync(NpgsqlTransaction transaction, PortOpening opening, Guid instance, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = new NpgsqlCommand("""
             INSERT INTO monitoring_port_openings
                 (service, external_port, bind_address, allowed_source, opened_by, source_address, opened_at, duration_minutes, expires_at,
                  instance_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             ON CONFLICT (service) WHERE closed_at IS NULL DO NOTHING
             RETURNING id
-            """);
+            """, transaction.Connection, transaction);
         command.Parameters.Add(new() { Value = opening.Service });
         command.Parameters.Add(new() { Value = opening.ExternalPort });
         command.Parameters.Add(new() { Value = opening.BindAddress });
@@ -34,15 +34,15 @@ public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
         return (long?)await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    public async Task<PortOpening?> MarkClosedAsync(long id, DateTimeOffset closedAt, string reason, string closedBy, long connections,
-        long refused, CancellationToken cancellationToken)
+    public async Task<PortOpening?> MarkClosedAsync(NpgsqlTransaction transaction, long id, DateTimeOffset closedAt, string reason,
+        string closedBy, long connections, long refused, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
+        await using var command = new NpgsqlCommand($"""
             UPDATE monitoring_port_openings
             SET closed_at = $2, close_reason = $3, closed_by = $4, connections = $5, refused_connections = $6
             WHERE id = $1 AND closed_at IS NULL
             RETURNING {Columns}
-            """);
+            """, transaction.Connection, transaction);
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = closedAt.UtcDateTime });
         command.Parameters.Add(new() { Value = reason });
@@ -91,6 +91,19 @@ public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
             ORDER BY id
             """);
         command.Parameters.Add(new() { Value = aliveSince.UtcDateTime });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    /// <summary>Open rows of <paramref name="instance"/> other than the ones it holds (<paramref name="held"/>).</summary>
+    public async Task<List<PortOpening>> OpenOnInstanceAsync(Guid instance, long[] held, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {Columns} FROM monitoring_port_openings
+            WHERE closed_at IS NULL AND instance_id = $1 AND NOT (id = ANY($2))
+            ORDER BY id
+            """);
+        command.Parameters.Add(new() { Value = instance });
+        command.Parameters.Add(new() { Value = held });
         return await ReadAsync(command, cancellationToken);
     }
 

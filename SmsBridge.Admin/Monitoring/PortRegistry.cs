@@ -27,7 +27,7 @@ public sealed class PortRegistry(
     PortOpeningStore store,
     SettingsRepository settings,
     IOptions<MonitoringOptions> options,
-    AdminAudit audit,
+    AdminChanges changes,
     TimeProvider time,
     ILogger<PortRegistry> logger) : IHostedService, IAsyncDisposable
 {
@@ -35,6 +35,7 @@ public sealed class PortRegistry(
     private ITimer? _heartbeat;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, (PortOpening Opening, PortForwarder Forwarder)> _open = new(StringComparer.Ordinal);
+    private readonly HashSet<long> _closing = []; // closed sockets whose rows are being recorded (guarded by _open)
     private readonly MonitoringOptions _options = options.Value;
 
     public IReadOnlyList<OpenPortStatus> Snapshot()
@@ -107,7 +108,7 @@ public sealed class PortRegistry(
             PortForwarder forwarder;
             try
             {
-                forwarder = PortForwarder.Start(new IPEndPoint(bindAddress, port), target, allowed, _options.ConnectTimeout, logger);
+                forwarder = PortForwarder.Bind(new IPEndPoint(bindAddress, port), target, allowed, _options.ConnectTimeout, logger);
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
             {
@@ -115,13 +116,29 @@ public sealed class PortRegistry(
                     $"External port {port} is taken by another program; choose another with POST /admin/monitoring/port-config.", "service");
             }
 
+            // The port is bound but forwards nothing until its row and audit row are committed; if that fails, it is let go.
             var now = time.GetUtcNow();
             var opening = new PortOpening(0, service!, port, _options.BindAddress, allowed?.ToString(), actor.Name, actor.SourceAddress,
                 now, duration, now.AddMinutes(duration));
-            long? id;
+            Outcome<PortOpening> recorded;
             try
             {
-                id = await store.InsertAsync(opening, _instance, cancellationToken);
+                recorded = await changes.RunAsync<PortOpening>(actor, async change =>
+                {
+                    if (await store.InsertAsync(change.Transaction, opening, _instance, cancellationToken) is not { } id)
+                    {
+                        return OpenElsewhere(service!); // opened there between the check above and this insert
+                    }
+
+                    change.Audit("monitoring.port_opened", service, new Dictionary<string, object?>
+                    {
+                        ["external_port"] = port,
+                        ["duration_minutes"] = duration,
+                        ["allowed_source"] = opening.AllowedSource,
+                        ["expires_at"] = opening.ExpiresAt,
+                    });
+                    return opening with { Id = id };
+                }, cancellationToken);
             }
             catch
             {
@@ -129,25 +146,17 @@ public sealed class PortRegistry(
                 throw;
             }
 
-            if (id is null)
+            if (recorded.Value is not { } stored)
             {
                 await forwarder.DisposeAsync();
-                return OpenElsewhere(service!); // opened there between the check above and this insert
+                return recorded;
             }
 
-            opening = opening with { Id = id.Value };
-
-            lock (_open) _open[service!] = (opening, forwarder);
-            forwarder.ExpireAt(opening.ExpiresAt, time, () => CloseOpeningAsync(opening.Id, service!, CloseReasons.Expiry, Actor.System));
-            await audit.WriteAsync(actor, "monitoring.port_opened", service, new Dictionary<string, object?>
-            {
-                ["external_port"] = port,
-                ["duration_minutes"] = duration,
-                ["allowed_source"] = opening.AllowedSource,
-                ["expires_at"] = opening.ExpiresAt,
-            }, cancellationToken);
-            logger.LogInformation("Opened monitoring port {Port} for {Service} until {ExpiresAt:O} (by {Actor})", port, service, opening.ExpiresAt, actor.Name);
-            return opening;
+            lock (_open) _open[service!] = (stored, forwarder);
+            forwarder.StartForwarding();
+            forwarder.ExpireAt(stored.ExpiresAt, time, () => CloseOpeningAsync(stored.Id, service!, CloseReasons.Expiry, Actor.System));
+            logger.LogInformation("Opened monitoring port {Port} for {Service} until {ExpiresAt:O} (by {Actor})", port, service, stored.ExpiresAt, actor.Name);
+            return stored;
         }
         finally
         {
@@ -220,28 +229,40 @@ public sealed class PortRegistry(
             if (!_open.TryGetValue(service, out var entry) || entry.Opening.Id != id) return null;
             forwarder = entry.Forwarder;
             _open.Remove(service);
+            _closing.Add(id);
         }
 
         try
         {
+            // The socket closes first: a port never stays open because its record could not be written. The row and its audit
+            // row then commit together; if that fails the row stays open (no false "closed" in the trail) and the next
+            // heartbeat closes it as reconcile, audited.
             await forwarder.DisposeAsync();
-            var row = await store.MarkClosedAsync(id, time.GetUtcNow(), reason, actor.Name, forwarder.AcceptedConnections,
-                forwarder.RefusedConnections, cancellationToken);
-            await audit.WriteAsync(actor, "monitoring.port_closed", service, new Dictionary<string, object?>
+            var row = await changes.RunAsync<PortOpening?>(actor, async change =>
             {
-                ["reason"] = reason,
-                ["external_port"] = row?.ExternalPort,
-                ["connections"] = forwarder.AcceptedConnections,
-                ["refused_connections"] = forwarder.RefusedConnections,
+                var closed = await store.MarkClosedAsync(change.Transaction, id, time.GetUtcNow(), reason, actor.Name,
+                    forwarder.AcceptedConnections, forwarder.RefusedConnections, cancellationToken);
+                change.Audit("monitoring.port_closed", service, new Dictionary<string, object?>
+                {
+                    ["reason"] = reason,
+                    ["external_port"] = closed?.ExternalPort,
+                    ["connections"] = forwarder.AcceptedConnections,
+                    ["refused_connections"] = forwarder.RefusedConnections,
+                });
+                return closed;
             }, cancellationToken);
             logger.LogInformation("Closed monitoring port for {Service} ({Reason})", service, reason);
-            return row;
+            return row.Value;
         }
         catch (Exception ex) when (reason == CloseReasons.Expiry && ex is not OperationCanceledException)
         {
-            // A timer callback has no caller to tell: the listener is already closed; the row is reconciled at next start.
+            // A timer callback has no caller to tell: the listener is already closed; the row is reconciled on the next heartbeat.
             logger.LogError(ex, "Recording the expiry of the {Service} monitoring port failed", service);
             return null;
+        }
+        finally
+        {
+            lock (_open) _closing.Remove(id);
         }
     }
 
@@ -266,26 +287,55 @@ public sealed class PortRegistry(
         }
     }
 
-    /// <summary>Closes the rows no live instance forwards: their process is gone, so nothing listens any more.</summary>
+    /// <summary>
+    /// Closes the rows nothing forwards: their instance is gone (a crash, a kill), or this instance closed the socket but could
+    /// not record it. Each row is closed with its audit row in one transaction.
+    /// </summary>
     private async Task ReconcileAsync(CancellationToken cancellationToken)
     {
-        foreach (var row in await store.OrphanedAsync(time.GetUtcNow() - 3 * _options.InstanceHeartbeat, cancellationToken))
+        var rows = await store.OrphanedAsync(time.GetUtcNow() - 3 * _options.InstanceHeartbeat, cancellationToken);
+        rows.AddRange(await UnrecordedClosesAsync(cancellationToken));
+        foreach (var row in rows)
         {
-            if (await store.MarkClosedAsync(row.Id, time.GetUtcNow(), CloseReasons.Reconcile, Actor.System.Name, row.Connections,
-                    row.RefusedConnections, cancellationToken) is null)
+            var closed = await changes.RunAsync<PortOpening?>(Actor.System, async change =>
             {
-                continue; // another live instance reconciled it first
-            }
+                if (await store.MarkClosedAsync(change.Transaction, row.Id, time.GetUtcNow(), CloseReasons.Reconcile, Actor.System.Name,
+                        row.Connections, row.RefusedConnections, cancellationToken) is not { } marked)
+                {
+                    return new Failure(StatusCodes.Status409Conflict, ErrorCodes.Conflict, "another live instance reconciled it first");
+                }
 
-            await audit.WriteAsync(Actor.System, "monitoring.port_reconciled", row.Service, new Dictionary<string, object?>
-            {
-                ["opening_id"] = row.Id,
-                ["external_port"] = row.ExternalPort,
-                ["opened_by"] = row.OpenedBy,
-                ["opened_at"] = row.OpenedAt,
+                change.Audit("monitoring.port_reconciled", row.Service, new Dictionary<string, object?>
+                {
+                    ["opening_id"] = row.Id,
+                    ["external_port"] = row.ExternalPort,
+                    ["opened_by"] = row.OpenedBy,
+                    ["opened_at"] = row.OpenedAt,
+                });
+                return marked;
             }, cancellationToken);
+            if (!closed.Succeeded) continue;
             logger.LogWarning("Monitoring port {Port} for {Service} was left open by an admin instance that is gone; marked closed (reconcile)",
                 row.ExternalPort, row.Service);
+        }
+    }
+
+    /// <summary>
+    /// This instance's open rows that it no longer forwards: their socket closed but recording the close failed. Read under
+    /// the gate, so an opening being committed right now is not mistaken for one.
+    /// </summary>
+    private async Task<List<PortOpening>> UnrecordedClosesAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            long[] held;
+            lock (_open) held = [.. _open.Values.Select(o => o.Opening.Id), .. _closing];
+            return await store.OpenOnInstanceAsync(_instance, held, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 

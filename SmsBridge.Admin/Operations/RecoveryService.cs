@@ -6,25 +6,26 @@ namespace SmsBridge.Admin.Operations;
 public sealed record RecoveryResult(long RequestId, string Status, int? Requeued, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt, string? Error);
 
 /// <summary>
-/// Re-drives dead-lettered hand-offs: files a durable <c>recovery_requests</c> row (its trigger wakes the receiver's
-/// delivery worker), then waits a little for the worker's answer so a script usually gets the result in one call.
+/// Re-drives dead-lettered hand-offs: files a durable <c>recovery_requests</c> row with its audit row (on commit, the table's
+/// trigger wakes the receiver's delivery worker), then waits a little for the worker's answer so a script usually gets the
+/// result in one call. What the worker then does is the worker's own record, in the request row.
 /// </summary>
-public sealed class RecoveryService(NpgsqlDataSource dataSource, AdminAudit audit, TimeProvider time)
+public sealed class RecoveryService(NpgsqlDataSource dataSource, AdminChanges changes, TimeProvider time)
 {
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
     public async Task<RecoveryResult> TriggerAsync(Actor actor, CancellationToken cancellationToken)
     {
-        long id;
-        await using (var insert = dataSource.CreateCommand("INSERT INTO recovery_requests (requested_by, requested_at) VALUES ($1, $2) RETURNING id"))
+        var id = (await changes.RunAsync<long>(actor, async change =>
         {
+            await using var insert = change.Command("INSERT INTO recovery_requests (requested_by, requested_at) VALUES ($1, $2) RETURNING id");
             insert.Parameters.Add(new() { Value = actor.Name });
             insert.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
-            id = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        await audit.WriteAsync(actor, "recovery.triggered", $"recovery request {id}", null, cancellationToken);
+            var filed = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+            change.Audit("recovery.triggered", $"recovery request {filed}");
+            return filed;
+        }, cancellationToken)).Value;
         var deadline = time.GetUtcNow() + Wait;
         while (true)
         {

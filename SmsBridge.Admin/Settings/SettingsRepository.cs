@@ -4,8 +4,9 @@ using SmsBridge.Data.Settings;
 namespace SmsBridge.Admin.Settings;
 
 /// <summary>
-/// Reads and writes <c>settings_versions</c>. Writes run under one transaction-scoped advisory lock so two
-/// operators never race; the table's trigger announces every change to the receivers.
+/// Reads and writes <c>settings_versions</c>. Writes run in the caller's transaction (the admin change that audits them)
+/// under one transaction-scoped advisory lock so two operators never race; the table's trigger announces every change to
+/// the receivers when that transaction commits.
 /// </summary>
 public sealed class SettingsRepository(NpgsqlDataSource dataSource, TimeProvider time)
 {
@@ -21,11 +22,11 @@ public sealed class SettingsRepository(NpgsqlDataSource dataSource, TimeProvider
     public Task<List<SettingsVersion>> HistoryAsync(int limit, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {Columns} FROM settings_versions ORDER BY version DESC LIMIT $1", limit, cancellationToken);
 
-    /// <summary>Stores a new version and makes it the active one, in one transaction.</summary>
-    public async Task<int> CreateActiveAsync(SmsBridgeSettings settings, string createdBy, string changeNote, CancellationToken cancellationToken)
+    /// <summary>Stores a new version and makes it the active one, in <paramref name="transaction"/>.</summary>
+    public async Task<int> CreateActiveAsync(NpgsqlTransaction transaction, SmsBridgeSettings settings, string createdBy, string changeNote,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var connection = transaction.Connection!;
         await LockAsync(connection, transaction, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         await using (var off = new NpgsqlCommand("UPDATE settings_versions SET is_active = false WHERE is_active", connection, transaction))
@@ -41,16 +42,13 @@ public sealed class SettingsRepository(NpgsqlDataSource dataSource, TimeProvider
         insert.Parameters.Add(new() { Value = now });
         insert.Parameters.Add(new() { Value = createdBy });
         insert.Parameters.Add(new() { Value = changeNote });
-        var version = (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        await transaction.CommitAsync(cancellationToken);
-        return version;
+        return (int)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Makes an existing version the active one; false when there is no such version.</summary>
-    public async Task<bool> ActivateAsync(int version, CancellationToken cancellationToken)
+    /// <summary>Makes an existing version the active one, in <paramref name="transaction"/>; false when there is no such version.</summary>
+    public async Task<bool> ActivateAsync(NpgsqlTransaction transaction, int version, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var connection = transaction.Connection!;
         await LockAsync(connection, transaction, cancellationToken);
         await using (var exists = new NpgsqlCommand("SELECT 1 FROM settings_versions WHERE version = $1", connection, transaction))
         {
@@ -72,7 +70,6 @@ public sealed class SettingsRepository(NpgsqlDataSource dataSource, TimeProvider
             await on.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await transaction.CommitAsync(cancellationToken);
         return true;
     }
 

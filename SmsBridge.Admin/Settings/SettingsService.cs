@@ -6,10 +6,11 @@ using SmsBridge.Admin.Monitoring;
 namespace SmsBridge.Admin.Settings;
 
 /// <summary>
-/// New settings versions and rollbacks, each validated before anything is written and audited with its change note.
+/// New settings versions and rollbacks, each validated before anything is written, and stored with its audit row (and change
+/// note) in one transaction.
 /// A change of <c>monitoring_ports</c> follows the port-config rules (no open port, ports free).
 /// </summary>
-public sealed class SettingsService(SettingsRepository repository, PortRegistry ports, AdminAudit audit)
+public sealed class SettingsService(SettingsRepository repository, PortRegistry ports, AdminChanges changes)
 {
     public const int MaxNoteLength = 500;
 
@@ -23,15 +24,19 @@ public sealed class SettingsService(SettingsRepository repository, PortRegistry 
         async Task<Outcome<SettingsVersion>> Store()
         {
             var current = await repository.GetActiveAsync(cancellationToken);
-            var version = await repository.CreateActiveAsync(settings, actor.Name, changeNote!.Trim(), cancellationToken);
-            await audit.WriteAsync(actor, "settings.changed", $"settings version {version}", new Dictionary<string, object?>
+            var version = await changes.RunAsync<int>(actor, async change =>
             {
-                ["version"] = version,
-                ["previous_version"] = current.Version,
-                ["change_note"] = changeNote.Trim(),
-                ["changed_fields"] = SettingsPatch.ChangedFields(current.Settings, settings),
+                var created = await repository.CreateActiveAsync(change.Transaction, settings, actor.Name, changeNote!.Trim(), cancellationToken);
+                change.Audit("settings.changed", $"settings version {created}", new Dictionary<string, object?>
+                {
+                    ["version"] = created,
+                    ["previous_version"] = current.Version,
+                    ["change_note"] = changeNote.Trim(),
+                    ["changed_fields"] = SettingsPatch.ChangedFields(current.Settings, settings),
+                });
+                return created;
             }, cancellationToken);
-            return (await repository.GetAsync(version, cancellationToken))!;
+            return (await repository.GetAsync(version.Value, cancellationToken))!;
         }
 
         if (settings.MonitoringPorts == active.Settings.MonitoringPorts) return await Store();
@@ -52,15 +57,23 @@ public sealed class SettingsService(SettingsRepository repository, PortRegistry 
 
         async Task<Outcome<SettingsVersion>> Activate()
         {
-            await repository.ActivateAsync(version, cancellationToken);
-            await audit.WriteAsync(actor, "settings.activated", $"settings version {version}", new Dictionary<string, object?>
+            var activated = await changes.RunAsync<int>(actor, async change =>
             {
-                ["version"] = version,
-                ["previous_version"] = active.Version,
-                ["change_note"] = note,
-                ["changed_fields"] = SettingsPatch.ChangedFields(active.Settings, target.Settings),
+                if (!await repository.ActivateAsync(change.Transaction, version, cancellationToken))
+                {
+                    return Failure.NotFound($"There is no settings version {version}.");
+                }
+
+                change.Audit("settings.activated", $"settings version {version}", new Dictionary<string, object?>
+                {
+                    ["version"] = version,
+                    ["previous_version"] = active.Version,
+                    ["change_note"] = note,
+                    ["changed_fields"] = SettingsPatch.ChangedFields(active.Settings, target.Settings),
+                });
+                return version;
             }, cancellationToken);
-            return (await repository.GetAsync(version, cancellationToken))!;
+            return activated.Failure is { } failure ? failure : (await repository.GetAsync(version, cancellationToken))!;
         }
 
         if (target.Settings.MonitoringPorts == active.Settings.MonitoringPorts) return await Activate();

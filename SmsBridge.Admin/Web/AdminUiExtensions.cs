@@ -49,6 +49,9 @@ public static class AdminUiExtensions
 
     public static WebApplication UseAdminUi(this WebApplication app)
     {
+        // Pages fail as pages (503 during an outage, in the layout); the API keeps its problem+json from the service defaults.
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/admin", StringComparison.Ordinal),
+            ui => ui.UseExceptionHandler(DependencyOutage.HandlerOptions("/error")));
         app.Use((context, next) =>
         {
             if (!context.Request.Path.StartsWithSegments("/admin", StringComparison.Ordinal))

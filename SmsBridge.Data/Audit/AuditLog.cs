@@ -11,7 +11,8 @@ namespace SmsBridge.Data.Audit;
 /// The audit trail's cold path: events are buffered and written in batches (every 2 s or 500 events,
 /// whichever comes first) and flushed on shutdown. A full buffer makes <see cref="RecordAsync"/> wait
 /// (back-pressure) rather than drop an event. Use <see cref="WriteNowAsync"/> where the caller must
-/// know the row is stored (admin actions).
+/// know the row is stored (audit-only admin events), and <see cref="InsertAsync"/> to store it in the same transaction as
+/// the change it records.
 /// </summary>
 public sealed class AuditLog(NpgsqlDataSource dataSource, ILogger<AuditLog> logger) : BackgroundService
 {
@@ -86,10 +87,22 @@ public sealed class AuditLog(NpgsqlDataSource dataSource, ILogger<AuditLog> logg
     private async Task WriteBatchAsync(IReadOnlyCollection<AuditEvent> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return;
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await InsertAsync(connection, null, batch, cancellationToken);
+    }
+
+    /// <summary>
+    /// Inserts the rows on the caller's connection and, when given, in the caller's transaction: an admin change and its
+    /// audit row then commit (or roll back) together.
+    /// </summary>
+    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<AuditEvent> batch,
+        CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0) return;
+        await using var command = new NpgsqlCommand("""
             INSERT INTO audit_events (occurred_at, event_type, actor, source_address, subject, details)
             SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new() { Value = batch.Select(e => e.OccurredAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new() { Value = batch.Select(e => e.EventType).ToArray() });
         command.Parameters.Add(new() { Value = batch.Select(e => e.Actor).ToArray() });

@@ -18,7 +18,6 @@ public static class SmsApi
     {
         var sms = app.MapGroup("/sms/receive").WithTags("Inbound SMS")
             .AddEndpointFilter<SourceFilter>()
-            .AddEndpointFilter<DependencyUnavailableFilter>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -16,7 +16,6 @@ public static class OnboardingApi
     {
         var api = app.MapGroup("").WithTags("Onboarding")
             .AddEndpointFilter<BackendKeyFilter>()
-            .AddEndpointFilter<DependencyUnavailableFilter>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)

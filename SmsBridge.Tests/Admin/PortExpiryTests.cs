@@ -88,8 +88,8 @@ public sealed class PortExpiryTests(AdminGraphFixture graph)
             BindAddress = "127.0.0.1",
             Endpoints = { ["pgbouncer"] = $"127.0.0.1:{graph.App.GetEndpoint("cache", "tcp").Port}" },
         });
-        var audit = new AdminAudit(new AuditLog(graph.Database, NullLogger<AuditLog>.Instance), clock);
-        var registry = new PortRegistry(new PortOpeningStore(graph.Database), new SettingsRepository(graph.Database, clock), options, audit,
+        var registry = new PortRegistry(new PortOpeningStore(graph.Database), new SettingsRepository(graph.Database, clock), options,
+            new AdminChanges(graph.Database, clock),
             clock, NullLogger<PortRegistry>.Instance);
 
         var opened = await registry.OpenAsync("pgbouncer", 15, null, new Actor("expiry-test", "192.0.2.9"), default);

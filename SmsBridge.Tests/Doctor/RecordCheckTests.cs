@@ -45,7 +45,7 @@ public sealed class RecordCheckTests(ProductionPostgres postgres) : IClassFixtur
     public async Task A_stale_backup_fails_a_fresh_verified_one_passes_and_the_off_site_copy_and_disk_are_checked()
     {
         await ExecuteAsync("DELETE FROM backups");
-        var backups = new BackupService(_db, new AdminAudit(new AuditLog(_db, NullLogger<AuditLog>.Instance), TimeProvider.System), TimeProvider.System);
+        var backups = new BackupService(_db, new AdminChanges(_db, TimeProvider.System), TimeProvider.System);
         var folder = Directory.CreateTempSubdirectory("smsbridge-doctor-backups-").FullName;
         var options = new DoctorOptions { BackupDirectory = folder };
         try
