@@ -6,7 +6,7 @@ using SmsBridge.ServiceDefaults.Web;
 namespace SmsBridge.Admin.Accounts;
 
 /// <summary>
-/// <c>dotnet SmsBridge.Admin.dll create-admin --username NAME [--role admin|viewer] [--update]</c>: creates (or with
+/// <c>dotnet SmsBridge.Admin.dll create-admin --username NAME [--role admin|viewer] [--update [--reset-second-factor]]</c>: creates (or with
 /// <c>--update</c>, resets) an operator account. The password is read from <c>SMSBRIDGE_ADMIN_PASSWORD</c> when set,
 /// otherwise from the first line of standard input, so it never appears in the process list or shell history.
 /// </summary>
@@ -16,7 +16,7 @@ public static class CreateAdminCommand
     public const string PasswordVariable = "SMSBRIDGE_ADMIN_PASSWORD";
 
     private static readonly string Help = $"""
-        Usage: dotnet SmsBridge.Admin.dll create-admin --username NAME [--role admin|viewer] [--update]
+        Usage: dotnet SmsBridge.Admin.dll create-admin --username NAME [--role admin|viewer] [--update [--reset-second-factor]]
 
         Creates an operator account for the SMS Bridge admin API and web UI.
 
@@ -24,6 +24,9 @@ public static class CreateAdminCommand
           --username NAME   lower-case letters, digits, '.', '_' or '-' (at most 64)
           --role ROLE       admin (read and change) or viewer (read only); default admin
           --update          set a new password and role for an existing account instead
+          --reset-second-factor
+                            with --update: also remove the account's two-step sign-in and recovery codes
+                            (a lost phone and lost codes); the operator enrols again after signing in
           --help            show this help
 
         The password (at least {PasswordRules.MinimumLength} characters) is read from the {PasswordVariable}
@@ -40,6 +43,7 @@ public static class CreateAdminCommand
         string? username = null;
         var role = AdminRoles.Admin;
         var update = false;
+        var resetSecondFactor = false;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -56,6 +60,9 @@ public static class CreateAdminCommand
                 case "--update":
                     update = true;
                     break;
+                case "--reset-second-factor":
+                    resetSecondFactor = true;
+                    break;
                 default:
                     await error.WriteLineAsync($"Unknown or incomplete option '{args[i]}'.\n\n{Help}");
                     return 2;
@@ -65,6 +72,12 @@ public static class CreateAdminCommand
         if (!PasswordRules.IsValidUsername(username))
         {
             await error.WriteLineAsync("--username is required: lower-case letters, digits, '.', '_' or '-' (at most 64). See --help.");
+            return 2;
+        }
+
+        if (resetSecondFactor && !update)
+        {
+            await error.WriteLineAsync("--reset-second-factor needs --update: it resets an existing account. See --help.");
             return 2;
         }
 
@@ -111,6 +124,12 @@ public static class CreateAdminCommand
                     return Failure.Conflict(ErrorCodes.Conflict, update ? "no such account" : "the account exists");
                 }
 
+                if (resetSecondFactor)
+                {
+                    await new SecondFactor.SecondFactorStore(dataSource).RemoveAsync(change.Transaction, username!, CancellationToken.None);
+                    change.Audit("auth.second_factor_reset", username, new Dictionary<string, object?> { ["via"] = "cli" });
+                }
+
                 change.Audit(update ? "auth.user_updated" : "auth.user_created", username,
                     new Dictionary<string, object?> { ["role"] = role, ["via"] = "cli" });
                 return true;
@@ -132,7 +151,8 @@ public static class CreateAdminCommand
             return 1;
         }
 
-        await output.WriteLineAsync($"{(update ? "Updated" : "Created")} {role} account '{username}'.");
+        await output.WriteLineAsync($"{(update ? "Updated" : "Created")} {role} account '{username}'" +
+            (resetSecondFactor ? "; its two-step sign-in is removed." : "."));
         return 0;
     }
 

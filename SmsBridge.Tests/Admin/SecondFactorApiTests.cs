@@ -67,6 +67,14 @@ public sealed partial class SecondFactorApiTests(AdminGraphFixture graph)
         {
             Assert.Contains(await AdminTestKit.AuditAsync(graph.Database, step), r => r.Actor == user);
         }
+
+        // Phone and codes lost: the operator's CLI reset removes the second factor with the new password.
+        await graph.CreateAccountAsync(user, "totp-api-password-2", "admin", "--update", "--reset-second-factor");
+        using var reset = graph.CreateClient(user, "totp-api-password-2");
+        var after = await AdminTestKit.JsonAsync(await reset.GetAsync("/admin/account"), HttpStatusCode.OK);
+        Assert.False(after.GetProperty("second_factor").GetProperty("enrolled").GetBoolean());
+        Assert.Equal(0, after.GetProperty("second_factor").GetProperty("recovery_codes_left").GetInt32());
+        Assert.Contains(await AdminTestKit.AuditAsync(graph.Database, "auth.second_factor_reset", user), r => r.Actor.StartsWith("cli:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Npgsql;
 using SmsBridge.Admin.Api;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.ServiceDefaults.Web;
@@ -18,7 +17,7 @@ public sealed record Enrolment(string Key, string OtpAuthUri, string QrCodeSvg);
 /// wrong password does, and every step is audited.
 /// </summary>
 public sealed class SecondFactorService(
-    SecondFactorStore store, NpgsqlDataSource dataSource, LoginService login, AdminAudit audit, IDataProtectionProvider protection,
+    SecondFactorStore store, AdminChanges changes, LoginService login, IDataProtectionProvider protection,
     Microsoft.Extensions.Options.IOptions<LoginOptions> options, TimeProvider time)
 {
     private readonly IDataProtector _protector = protection.CreateProtector("SmsBridge.Admin.SecondFactor.v1");
@@ -32,9 +31,13 @@ public sealed class SecondFactorService(
     public async Task<Enrolment> StartAsync(Actor actor, CancellationToken cancellationToken)
     {
         var key = AuthenticatorKey.Generate();
-        await store.SetPendingAsync(actor.Name, _protector.Protect(key.Base32), cancellationToken);
-        await audit.WriteAsync(actor, "auth.second_factor_enrolment_started", actor.Name, null, cancellationToken);
-        return Show(key, actor.Name);
+        var started = await changes.RunAsync<Enrolment>(actor, async change =>
+        {
+            await store.SetPendingAsync(change.Transaction, actor.Name, _protector.Protect(key.Base32), cancellationToken);
+            change.Audit("auth.second_factor_enrolment_started", actor.Name);
+            return Show(key, actor.Name);
+        }, cancellationToken);
+        return started.Value!;
     }
 
     /// <summary>The enrolment in progress, shown again after a mistyped code; null when there is none.</summary>
@@ -58,17 +61,17 @@ public sealed class SecondFactorService(
         }
 
         var recoveryCodes = RecoveryCodes.Generate();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await store.ConfirmAsync(connection, transaction, actor.Name, pending, step.Value,
-                recoveryCodes.Select(RecoveryCodes.Hash), time.GetUtcNow(), cancellationToken))
+        return await changes.RunAsync<IReadOnlyList<string>>(actor, async change =>
         {
-            return Failure.Conflict(ErrorCodes.Conflict, "The enrolment was restarted meanwhile: confirm the newest key.");
-        }
+            if (!await store.ConfirmAsync(change.Transaction, actor.Name, pending, step.Value, recoveryCodes.Select(RecoveryCodes.Hash),
+                    time.GetUtcNow(), cancellationToken))
+            {
+                return Failure.Conflict(ErrorCodes.Conflict, "The enrolment was restarted meanwhile: confirm the newest key.");
+            }
 
-        await audit.WriteAsync(actor, "auth.second_factor_enrolled", actor.Name, null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new Outcome<IReadOnlyList<string>>(recoveryCodes, null);
+            change.Audit("auth.second_factor_enrolled", actor.Name);
+            return new Outcome<IReadOnlyList<string>>(recoveryCodes, null);
+        }, cancellationToken);
     }
 
     /// <summary>The code step of a sign-in: a current TOTP code (each usable once) or an unused recovery code.</summary>
@@ -89,11 +92,19 @@ public sealed class SecondFactorService(
                 method = AccountClaims.PasswordAndCode;
             }
         }
-        else if (RecoveryCodes.Normalise(typed) is { } recovery
-                 && await store.UseRecoveryCodeAsync(user.Username, RecoveryCodes.Hash(recovery), now, cancellationToken))
+        else if (RecoveryCodes.Normalise(typed) is { } recovery)
         {
-            method = AccountClaims.PasswordAndRecoveryCode;
-            await audit.WriteAsync(new Actor(user.Username, sourceAddress), "auth.recovery_code_used", user.Username, null, cancellationToken);
+            var spent = await changes.RunAsync<bool>(new Actor(user.Username, sourceAddress), async change =>
+            {
+                if (!await store.UseRecoveryCodeAsync(change.Transaction, user.Username, RecoveryCodes.Hash(recovery), now, cancellationToken))
+                {
+                    return Failure.NotFound("no such unused recovery code");
+                }
+
+                change.Audit("auth.recovery_code_used", user.Username);
+                return true;
+            }, cancellationToken);
+            if (spent.Succeeded) method = AccountClaims.PasswordAndRecoveryCode;
         }
 
         if (method is null) return await login.FailAsync(user.Username, sourceAddress, failures, "auth.second_factor_failed", cancellationToken);

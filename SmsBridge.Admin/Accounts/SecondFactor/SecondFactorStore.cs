@@ -25,9 +25,10 @@ public sealed class SecondFactorStore(NpgsqlDataSource dataSource)
             (int)reader.GetInt64(4));
     }
 
-    public async Task SetPendingAsync(string username, string protectedKey, CancellationToken cancellationToken)
+    public async Task SetPendingAsync(NpgsqlTransaction transaction, string username, string protectedKey, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("UPDATE admin_users SET totp_pending_key_protected = $2 WHERE username = $1");
+        await using var command = new NpgsqlCommand("UPDATE admin_users SET totp_pending_key_protected = $2 WHERE username = $1",
+            transaction.Connection, transaction);
         command.Parameters.Add(new() { Value = username });
         command.Parameters.Add(new() { Value = protectedKey });
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -37,7 +38,7 @@ public sealed class SecondFactorStore(NpgsqlDataSource dataSource)
     /// Makes the pending key the account's key (only if it is still the one the code was checked against), records the
     /// step as used and replaces the recovery codes, on the caller's transaction; false when the pending key changed meanwhile.
     /// </summary>
-    public async Task<bool> ConfirmAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string username, string pendingKey,
+    public async Task<bool> ConfirmAsync(NpgsqlTransaction transaction, string username, string pendingKey,
         long step, IEnumerable<byte[]> recoveryCodeHashes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var confirm = new NpgsqlCommand("""
@@ -45,14 +46,14 @@ public sealed class SecondFactorStore(NpgsqlDataSource dataSource)
                    totp_enrolled_at = $3, totp_last_step = $4, updated_at = $3
             WHERE username = $1 AND totp_pending_key_protected = $2
             RETURNING id
-            """, connection, transaction);
+            """, transaction.Connection, transaction);
         confirm.Parameters.Add(new() { Value = username });
         confirm.Parameters.Add(new() { Value = pendingKey });
         confirm.Parameters.Add(new() { Value = now.UtcDateTime });
         confirm.Parameters.Add(new() { Value = step });
         if (await confirm.ExecuteScalarAsync(cancellationToken) is not long userId) return false;
 
-        await using var replace = new NpgsqlBatch(connection, transaction)
+        await using var replace = new NpgsqlBatch(transaction.Connection, transaction)
         {
             BatchCommands =
             {
@@ -78,16 +79,31 @@ public sealed class SecondFactorStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Spends an unused recovery code of the account; false when there is no such code.</summary>
-    public async Task<bool> UseRecoveryCodeAsync(string username, byte[] codeHash, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> UseRecoveryCodeAsync(NpgsqlTransaction transaction, string username, byte[] codeHash, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var command = new NpgsqlCommand("""
             UPDATE admin_recovery_codes c SET used_at = $3
             FROM admin_users u
             WHERE u.username = $1 AND c.user_id = u.id AND c.code_hash = $2 AND c.used_at IS NULL AND u.totp_key_protected IS NOT NULL
-            """);
+            """, transaction.Connection, transaction);
         command.Parameters.Add(new() { Value = username });
         command.Parameters.Add(new() { Value = codeHash });
         command.Parameters.Add(new() { Value = now.UtcDateTime });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Removes the account's second factor and recovery codes (the operator's reset for a lost phone and lost codes).</summary>
+    public async Task RemoveAsync(NpgsqlTransaction transaction, string username, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            WITH account AS (
+                UPDATE admin_users SET totp_key_protected = NULL, totp_pending_key_protected = NULL, totp_enrolled_at = NULL,
+                       updated_at = now()
+                WHERE username = $1 RETURNING id)
+            DELETE FROM admin_recovery_codes WHERE user_id IN (SELECT id FROM account)
+            """, transaction.Connection, transaction);
+        command.Parameters.Add(new() { Value = username });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Npgsql;
 using SmsBridge.Admin.Api;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.ServiceDefaults.Web;
@@ -16,7 +15,7 @@ public sealed record CreatedToken(ApiToken Token, string Secret);
 /// creator's and an expiry; 256 random bits stored as SHA-256 (a hash of that much randomness cannot be guessed
 /// back, so no slow hash is needed and lookup is by the hash itself); revocable; last use recorded at most once a minute.
 /// </summary>
-public sealed class ApiTokenService(ApiTokenStore store, NpgsqlDataSource dataSource, AdminAudit audit, TimeProvider time)
+public sealed class ApiTokenService(ApiTokenStore store, AdminChanges changes, TimeProvider time)
 {
     public const string Prefix = "sbat_";
     public const int MaxNameLength = 64;
@@ -43,16 +42,16 @@ public sealed class ApiTokenService(ApiTokenStore store, NpgsqlDataSource dataSo
 
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var token = await store.CreateAsync(connection, transaction, actor.Name, name, role, Hash(secret), now, now.AddDays(days), cancellationToken);
-        if (token is null) return Failure.Conflict(ErrorCodes.AlreadyExists, $"you already have a live token named '{name}'", "name");
-        await audit.WriteAsync(actor, "token.created", name, new Dictionary<string, object?>
+        return await changes.RunAsync<CreatedToken>(actor, async change =>
         {
-            ["token_id"] = token.Id, ["role"] = role, ["expires_at"] = token.ExpiresAt,
+            var token = await store.CreateAsync(change.Transaction, actor.Name, name, role, Hash(secret), now, now.AddDays(days), cancellationToken);
+            if (token is null) return Failure.Conflict(ErrorCodes.AlreadyExists, $"you already have a live token named '{name}'", "name");
+            change.Audit("token.created", name, new Dictionary<string, object?>
+            {
+                ["token_id"] = token.Id, ["role"] = role, ["expires_at"] = token.ExpiresAt,
+            });
+            return new CreatedToken(token, secret);
         }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new CreatedToken(token, secret);
     }
 
     /// <summary>An operator's own tokens; an admin sees everyone's, so a leaver's tokens can be found and revoked.</summary>
@@ -68,12 +67,14 @@ public sealed class ApiTokenService(ApiTokenStore store, NpgsqlDataSource dataSo
         if (token.RevokedAt is not null) return token;
 
         var now = time.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!await store.RevokeAsync(connection, transaction, id, actor.Name, now, cancellationToken)) return token;
-        await audit.WriteAsync(actor, "token.revoked", token.Name, new Dictionary<string, object?> { ["token_id"] = id, ["owner"] = token.Owner }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return token with { RevokedAt = now, RevokedBy = actor.Name };
+        var revoked = await changes.RunAsync<ApiToken>(actor, async change =>
+        {
+            // Revoked meanwhile by someone else: nothing to change, nothing to audit.
+            if (!await store.RevokeAsync(change.Transaction, id, actor.Name, now, cancellationToken)) return Failure.Conflict(ErrorCodes.Conflict, "");
+            change.Audit("token.revoked", token.Name, new Dictionary<string, object?> { ["token_id"] = id, ["owner"] = token.Owner });
+            return token with { RevokedAt = now, RevokedBy = actor.Name };
+        }, cancellationToken);
+        return revoked.Succeeded ? revoked : await store.FindAsync(id, cancellationToken) ?? token;
     }
 
     /// <summary>The principal a presented token stands for, or null when it is unknown, revoked or expired.</summary>

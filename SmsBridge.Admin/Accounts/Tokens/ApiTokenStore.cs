@@ -17,7 +17,7 @@ public sealed class ApiTokenStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Stores a new token on the caller's transaction; null when the owner already has a live token of that name.</summary>
-    public async Task<ApiToken?> CreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string owner, string name, string role,
+    public async Task<ApiToken?> CreateAsync(NpgsqlTransaction transaction, string owner, string name, string role,
         byte[] tokenHash, DateTimeOffset createdAt, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
@@ -25,7 +25,7 @@ public sealed class ApiTokenStore(NpgsqlDataSource dataSource)
             SELECT id, $2, $3, $4, $5, $6 FROM admin_users WHERE username = $1
             ON CONFLICT (user_id, name) WHERE revoked_at IS NULL DO NOTHING
             RETURNING id
-            """, connection, transaction);
+            """, transaction.Connection, transaction);
         command.Parameters.Add(new() { Value = owner });
         command.Parameters.Add(new() { Value = name });
         command.Parameters.Add(new() { Value = role });
@@ -62,11 +62,11 @@ public sealed class ApiTokenStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Revokes a live token on the caller's transaction; false when it was already revoked.</summary>
-    public async Task<bool> RevokeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long id, string revokedBy, DateTimeOffset at,
+    public async Task<bool> RevokeAsync(NpgsqlTransaction transaction, long id, string revokedBy, DateTimeOffset at,
         CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "UPDATE admin_api_tokens SET revoked_at = $3, revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL", connection, transaction);
+            "UPDATE admin_api_tokens SET revoked_at = $3, revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL", transaction.Connection, transaction);
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = revokedBy });
         command.Parameters.Add(new() { Value = at.UtcDateTime });
