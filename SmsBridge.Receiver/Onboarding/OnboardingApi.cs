@@ -45,10 +45,7 @@ public static class OnboardingApi
             return Problem.Validation("email must be an e-mail address.", "email");
         }
 
-        if (body.DeviceId is { } device && (device.Length > 128 || HasControl(device)))
-        {
-            return Problem.Validation("device_id must be at most 128 printable characters.", "device_id");
-        }
+        if (body.DeviceId is { } device && !DeviceIds.IsValid(device)) return Problem.Validation(DeviceIds.Rule, "device_id");
 
         var mobile = body.MobileNumber!;
         var settings = services.Settings.Current;
