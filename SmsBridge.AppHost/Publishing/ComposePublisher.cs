@@ -27,7 +27,7 @@ public static class ComposePublisher
 
         return
         [
-            ("docker-compose.yml", YamlWriter.Write(stack.Compose(), GeneratedBy + "\nSecrets come from .env (deploy/setup-production.sh); see docs/operations.md.")),
+            ("docker-compose.yml", YamlWriter.Write(stack.Compose(), GeneratedBy + "\nSecrets are files (compose secrets: from SMSBRIDGE_SECRETS_DIR, written by deploy/setup-production.sh); see docs/operations.md.")),
             ("docker-compose.receiver-port.yml", YamlWriter.Write(stack.ReceiverPortOverride(),
                 GeneratedBy + "\nOpt-in: publish the receiver's port 8080 on a LAN address for gateways that cannot use HTTPS.\n" +
                 "docker-compose -f docker-compose.yml -f docker-compose.receiver-port.yml up -d")),
