@@ -24,6 +24,7 @@ public static class OnboardingApi
 
         api.MapPost("/onboarding/register", RegisterAsync)
             .WithName("Register").WithSummary("Issue (or return the live) verification code for a mobile number.")
+            .Accepts<RegisterRequest>("application/json") // read by JsonBody, declared for the OpenAPI document
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 

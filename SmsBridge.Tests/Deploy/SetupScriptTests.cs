@@ -27,7 +27,7 @@ public sealed class SetupScriptTests : IDisposable
         .ToDictionary(kv => kv[0], kv => kv[1]);
 
     [Fact]
-    public async Task Writes_every_secret_generated_into_a_0600_file_and_says_what_next()
+    public async Task Writes_every_secret_as_a_file_of_its_own_and_an_env_file_without_them_and_says_what_next()
     {
         var result = await Setup("--domain", "sms.example.org");
 

@@ -67,6 +67,16 @@ public sealed class AmbiguousInputTests(GraphFixture graph)
     }
 
     [Fact]
+    public async Task The_openapi_document_states_the_device_id_rule()
+    {
+        using var response = await Flow.Receiver.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        using var document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var deviceId = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty(nameof(RegisterRequest))
+            .GetProperty("properties").GetProperty("device_id");
+        Assert.StartsWith(DeviceIds.Rule, deviceId.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Device_ids_backends_send_are_accepted_up_to_the_longest_allowed()
     {
         foreach (var deviceId in new[]
