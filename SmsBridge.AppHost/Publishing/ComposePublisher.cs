@@ -6,8 +6,8 @@ namespace SmsBridge.AppHost.Publishing;
 
 /// <summary>
 /// Turns an Aspire manifest into a production compose stack, as aspirate would (one service per container or project,
-/// parameters as variables from <c>.env</c>, <c>restart: unless-stopped</c>), then hardens it: an internal network with
-/// no published port, PgBouncer in front of PostgreSQL, a TLS proxy as the only way in, non-root read-only containers
+/// <c>restart: unless-stopped</c>), then hardens it: parameters as compose secrets (files, never values or .env
+/// variables), an internal network with no published port, PgBouncer in front of PostgreSQL, a TLS proxy as the only way in, non-root read-only containers
 /// without capabilities, healthchecks, limits and host log folders.
 /// </summary>
 public static class ComposePublisher

@@ -7,7 +7,8 @@ namespace SmsBridge.AppHost.Publishing;
 
 /// <summary>
 /// The compose services, networks and volumes for one manifest: aspirate's translation (containers and projects as
-/// services, expressions resolved, parameters as .env variables) plus the production hardening of every service.
+/// services, expressions resolved) with parameters as compose secrets (<see cref="ComposeSecrets"/>) rather than .env
+/// variables, plus the production hardening of every service.
 /// </summary>
 internal sealed class ComposeStack(JsonElement resources, string manifestDirectory, string outputDirectory)
 {

@@ -36,15 +36,23 @@ public static class SecretFiles
                     $"{DirectorySetting} names {directory}, which is not a readable directory: mount the secrets there or fix the path.");
             }
 
-            configuration.Add<KeyPerFileConfigurationSource>(source =>
+            try
             {
-                source.FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(directory);
-                source.Optional = false;
-                source.ReloadOnChange = false;
-                // Only setting names: a Kubernetes volume also holds "..data" links, compose the stack's other secrets.
-                source.IgnoreCondition = name => name.StartsWith("..", StringComparison.Ordinal)
-                    || !Sections.Any(s => name.StartsWith(s + "__", StringComparison.OrdinalIgnoreCase));
-            });
+                configuration.Add<KeyPerFileConfigurationSource>(source =>
+                {
+                    source.FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(directory);
+                    source.Optional = false;
+                    source.ReloadOnChange = false;
+                    // Only setting names: a Kubernetes volume also holds "..data" links, compose the stack's other secrets.
+                    source.IgnoreCondition = name => name.StartsWith("..", StringComparison.Ordinal)
+                        || !Sections.Any(s => name.StartsWith(s + "__", StringComparison.OrdinalIgnoreCase));
+                });
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new SecretSettingException(
+                    $"{DirectorySetting} names {directory}, but a file in it cannot be read by this service's user: fix its owner or mode.");
+            }
         }
 
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
