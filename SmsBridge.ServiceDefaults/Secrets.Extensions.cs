@@ -70,7 +70,8 @@ public static partial class Extensions
     {
         foreach (var entry in configuration.GetSection("Secrets").GetChildren().OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (entry.GetChildren().Any() || SecretFiles.NamesFile(entry.Key)) continue;
+            // Absent is FindMissingSecrets' to report (for the secrets a service requires); here only what was given.
+            if (entry.Value is null || SecretFiles.NamesFile(entry.Key)) continue;
             if (Weakness(entry.Value) is { } weakness) yield return $"Secrets__{entry.Key} {weakness}";
         }
 
