@@ -164,6 +164,26 @@ public sealed class ProductionSecretsTests
         }
     }
 
+    [Theory]
+    [InlineData("create-admin", "--username", "ops")]
+    [InlineData("doctor")]
+    public async Task The_admin_commands_read_secret_files_as_the_service_does(params string[] command)
+    {
+        // As in the admin container: the connection string without its password, the password named by _PASSWORD_FILE.
+        var dll = Repo.PathOf($"SmsBridge.Admin/bin/{Repo.Configuration}/net10.0/SmsBridge.Admin.dll");
+        var result = await Tool.RunAsync("dotnet", [dll, .. command], new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["SMSBRIDGE_ADMIN_PASSWORD"] = Strong,
+            ["ConnectionStrings__smsbridge"] = "Host=127.0.0.1;Port=1;Username=smsbridge_app;Database=smsbridge",
+            ["ConnectionStrings__smsbridge_PASSWORD_FILE"] = "/run/secrets/no-such-smsbridge-app-password",
+        }, workingDirectory: Path.GetDirectoryName(dll), timeout: TimeSpan.FromSeconds(60));
+
+        var line = AssertRefusedInOneLine(result, Strong);
+        Assert.Equal("ConnectionStrings__smsbridge_PASSWORD_FILE names /run/secrets/no-such-smsbridge-app-password, but it does not exist: " +
+                     "create the file (deploy/setup-production.sh does) or fix the path.", line);
+    }
+
     [Fact]
     public void Each_service_requires_exactly_the_secrets_the_apphost_gives_it()
     {
