@@ -66,9 +66,9 @@ public sealed class SecretFilesTests : IDisposable
         WriteSecret("postgres-password", Other); // another secret of the stack, not a setting of this service
         Directory.CreateDirectory(Path.Combine(_folder, "..2026_12_02")); // what a Kubernetes secret volume holds beside the keys
 
-        var configuration = Configure((SecretFiles.DirectorySetting, _folder));
+        var configuration = Configure((SecretFiles.DirectorySetting, _folder), ("Secrets:HashKey", Other));
 
-        Assert.Equal(Strong, configuration["Secrets:HashKey"]);
+        Assert.Equal(Strong, configuration["Secrets:HashKey"]); // the mounted file wins over the environment
         Assert.Equal($"cache:6379,password={Other}", configuration.GetConnectionString("cache"));
         Assert.Null(configuration["postgres-password"]);
     }
