@@ -1,3 +1,4 @@
+using SmsBridge.Admin;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Doctor;
 
@@ -14,7 +15,7 @@ if (args is ["--help" or "-h", ..])
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(AdminRequiredSecrets.Settings);
 builder.AddSmsBridgeData();
 builder.AddCacheClient();
 builder.AddAdminAuthentication();

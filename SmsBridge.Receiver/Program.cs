@@ -1,9 +1,10 @@
 using SmsBridge.Receiver;
 using SmsBridge.Receiver.Delivery;
+using SmsBridge.Receiver.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(ReceiverRequiredSecrets.Settings);
 builder.AddSmsBridgeData();
 builder.AddCacheClient();
 builder.AddVerification();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SmsBridge.ServiceDefaults.Secrets;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -11,9 +12,25 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static partial class Extensions
 {
-    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    /// <param name="requiredSecrets">
+    /// The settings this service cannot run without (<c>Secrets:HashKey</c>, <c>ConnectionStrings:smsbridge</c>): in Production
+    /// an absent one stops the start, as a weak one does.
+    /// </param>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, params IEnumerable<string> requiredSecrets)
+        where TBuilder : IHostApplicationBuilder
     {
-        builder.ValidateProductionSecrets();
+        try
+        {
+            builder.AddSecretSettings(requiredSecrets);
+        }
+        catch (SecretSettingException refused)
+        {
+            // An operator's mistake, not a bug: one line that says what to fix, and the exit code a supervisor reports,
+            // rather than a stack trace and SIGABRT.
+            Console.Error.WriteLine(refused.Message);
+            Environment.Exit(1);
+        }
+
         builder.Services.AddSingleton(ServiceIdentity.From(builder));
         builder.Services.TryAddSingleton(TimeProvider.System);
 

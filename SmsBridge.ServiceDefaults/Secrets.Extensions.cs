@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SmsBridge.ServiceDefaults.Secrets;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -16,39 +17,68 @@ public static partial class Extensions
     public const int MinimumSecretLength = 16;
 
     /// <summary>
-    /// In Production, refuses to start when a secret (<c>Secrets:*</c>, or a password inside <c>ConnectionStrings:*</c>)
-    /// is missing, a known default or shorter than <see cref="MinimumSecretLength"/>. The message names the environment
-    /// variable to fix, never the value. Other environments run with whatever the AppHost or the developer gives.
+    /// Reads secret files into configuration (<see cref="SecretFiles"/>), then, in Production, refuses to start when one of
+    /// <paramref name="requiredSecrets"/> is absent, or any secret (<c>Secrets:*</c>, or a password inside
+    /// <c>ConnectionStrings:*</c>) is a known default or shorter than <see cref="MinimumSecretLength"/>. Other environments run
+    /// with whatever the AppHost or the developer gives. Throws <see cref="SecretSettingException"/>, one line naming the
+    /// environment variables to fix, never a value.
     /// </summary>
-    public static TBuilder ValidateProductionSecrets<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static TBuilder AddSecretSettings<TBuilder>(this TBuilder builder, IEnumerable<string> requiredSecrets)
+        where TBuilder : IHostApplicationBuilder
     {
+        SecretFiles.AddTo(builder.Configuration);
         if (!builder.Environment.IsProduction()) return builder;
-        var problems = FindWeakSecrets(builder.Configuration).ToList();
+        var problems = FindUnsafeSecrets(builder.Configuration, requiredSecrets).ToList();
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException(
+            throw new SecretSettingException(
                 "Refusing to start in Production with unsafe secrets: " + string.Join("; ", problems) +
-                ". Generate them with deploy/setup-production.sh (see docs/operations.md, \"Rotate secrets\").");
+                ". Generate them with deploy/setup-production.sh and give each as the variable or as <variable>_FILE (docs/operations.md, \"Secrets\").");
         }
 
         return builder;
     }
 
-    /// <summary>One line per unsafe secret, naming its environment variable and what is wrong with it.</summary>
+    /// <summary>One line per absent required secret and per weak one present, naming its environment variable.</summary>
+    public static IEnumerable<string> FindUnsafeSecrets(IConfiguration configuration, IEnumerable<string> requiredSecrets) =>
+        FindMissingSecrets(configuration, requiredSecrets).Concat(FindWeakSecrets(configuration));
+
+    /// <summary>
+    /// The required settings (<c>Secrets:HashKey</c>, <c>ConnectionStrings:cache</c>) that nothing gave, and required
+    /// connection strings without a password. An empty one is reported as weak, so that each secret is named once.
+    /// </summary>
+    public static IEnumerable<string> FindMissingSecrets(IConfiguration configuration, IEnumerable<string> requiredSecrets)
+    {
+        foreach (var key in requiredSecrets.Order(StringComparer.Ordinal))
+        {
+            var value = configuration[key];
+            var variable = SecretFiles.Variable(key);
+            if (value is null)
+            {
+                yield return $"{variable} is missing";
+            }
+            else if (key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase) && value.Trim().Length > 0
+                     && ConnectionStringPassword.Find(value) is null)
+            {
+                yield return $"{variable} has no password (add it, or {variable}{SecretFiles.PasswordFileSuffix})";
+            }
+        }
+    }
+
+    /// <summary>One line per unsafe secret present, naming its environment variable and what is wrong with it.</summary>
     public static IEnumerable<string> FindWeakSecrets(IConfiguration configuration)
     {
         foreach (var entry in configuration.GetSection("Secrets").GetChildren().OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            if (entry.GetChildren().Any()) continue;
+            // Absent is FindMissingSecrets' to report (for the secrets a service requires); here only what was given.
+            if (entry.Value is null || SecretFiles.NamesFile(entry.Key)) continue;
             if (Weakness(entry.Value) is { } weakness) yield return $"Secrets__{entry.Key} {weakness}";
         }
 
         foreach (var entry in configuration.GetSection("ConnectionStrings").GetChildren().OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            var password = (entry.Value ?? "").Split(';', ',')
-                .Select(part => part.Split('=', 2))
-                .FirstOrDefault(kv => kv.Length == 2 && kv[0].Trim().Equals("password", StringComparison.OrdinalIgnoreCase));
-            if (password is not null && Weakness(password[1].Trim()) is { } weakness)
+            if (SecretFiles.NamesFile(entry.Key)) continue;
+            if (ConnectionStringPassword.Find(entry.Value) is { } password && Weakness(password) is { } weakness)
             {
                 yield return $"ConnectionStrings__{entry.Key}: its password {weakness}";
             }

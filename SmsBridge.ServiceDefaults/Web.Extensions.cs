@@ -90,6 +90,7 @@ public static partial class Extensions
     {
         app.UseForwardedHeaders();
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseMiddleware<ReadOnlyEndpointsMiddleware>();
         app.UseExceptionHandler(DependencyOutage.HandlerOptions());
         app.UseStatusCodePages();
     }

@@ -96,11 +96,18 @@ public static class CreateAdminCommand
             return 1;
         }
 
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .Build();
+        var configuration = new ConfigurationManager();
+        configuration.SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables();
+        try
+        {
+            SmsBridge.ServiceDefaults.Secrets.SecretFiles.AddTo(configuration); // ConnectionStrings__smsbridge_PASSWORD_FILE, as the service reads it
+        }
+        catch (SmsBridge.ServiceDefaults.Secrets.SecretSettingException refused)
+        {
+            await error.WriteLineAsync(refused.Message);
+            return 1;
+        }
+
         if (configuration.GetConnectionString("smsbridge") is not { } connectionString)
         {
             await error.WriteLineAsync("ConnectionStrings__smsbridge is not set: give the app role's connection string in that variable.");

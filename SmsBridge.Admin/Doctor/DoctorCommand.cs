@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SmsBridge.ServiceDefaults.Secrets;
 
 namespace SmsBridge.Admin.Doctor;
 
@@ -72,6 +73,16 @@ public static class DoctorCommand
         }
 
         var builder = WebApplication.CreateBuilder([.. rest]);
+        try
+        {
+            SecretFiles.AddTo(builder.Configuration); // the service's secret files, read as it reads them
+        }
+        catch (SecretSettingException refused)
+        {
+            await error.WriteLineAsync(refused.Message);
+            return 1;
+        }
+
         builder.Logging.ClearProviders(); // the report is the output; what goes wrong is in it (a check that cannot run fails)
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddSmsBridgeData();

@@ -17,7 +17,7 @@ public sealed class SecretChecks(IConfiguration configuration, NpgsqlDataSource 
 
     public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken cancellationToken)
     {
-        var weak = Extensions.FindWeakSecrets(configuration).ToList();
+        var weak = Extensions.FindUnsafeSecrets(configuration, AdminRequiredSecrets.Settings).ToList();
         var runtime = Environment.Version;
         return
         [

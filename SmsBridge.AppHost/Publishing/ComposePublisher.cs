@@ -6,8 +6,8 @@ namespace SmsBridge.AppHost.Publishing;
 
 /// <summary>
 /// Turns an Aspire manifest into a production compose stack, as aspirate would (one service per container or project,
-/// parameters as variables from <c>.env</c>, <c>restart: unless-stopped</c>), then hardens it: an internal network with
-/// no published port, PgBouncer in front of PostgreSQL, a TLS proxy as the only way in, non-root read-only containers
+/// <c>restart: unless-stopped</c>), then hardens it: parameters as compose secrets (files, never values or .env
+/// variables), an internal network with no published port, PgBouncer in front of PostgreSQL, a TLS proxy as the only way in, non-root read-only containers
 /// without capabilities, healthchecks, limits and host log folders.
 /// </summary>
 public static class ComposePublisher
@@ -27,7 +27,7 @@ public static class ComposePublisher
 
         return
         [
-            ("docker-compose.yml", YamlWriter.Write(stack.Compose(), GeneratedBy + "\nSecrets come from .env (deploy/setup-production.sh); see docs/operations.md.")),
+            ("docker-compose.yml", YamlWriter.Write(stack.Compose(), GeneratedBy + "\nSecrets are files (compose secrets: from SMSBRIDGE_SECRETS_DIR, written by deploy/setup-production.sh); see docs/operations.md.")),
             ("docker-compose.receiver-port.yml", YamlWriter.Write(stack.ReceiverPortOverride(),
                 GeneratedBy + "\nOpt-in: publish the receiver's port 8080 on a LAN address for gateways that cannot use HTTPS.\n" +
                 "docker-compose -f docker-compose.yml -f docker-compose.receiver-port.yml up -d")),

@@ -7,12 +7,14 @@ namespace SmsBridge.AppHost.Publishing;
 
 /// <summary>
 /// The compose services, networks and volumes for one manifest: aspirate's translation (containers and projects as
-/// services, expressions resolved, parameters as .env variables) plus the production hardening of every service.
+/// services, expressions resolved) with parameters as compose secrets (<see cref="ComposeSecrets"/>) rather than .env
+/// variables, plus the production hardening of every service.
 /// </summary>
 internal sealed class ComposeStack(JsonElement resources, string manifestDirectory, string outputDirectory)
 {
     private readonly AspireManifest _manifest = new(resources);
-    private readonly ManifestExpressions _expressions = new(resources, ExpressionStyle.Compose);
+    private readonly ManifestExpressions _expressions = new(resources, ComposeSecrets.Style);
+    private readonly ComposeSecrets _secrets = new();
 
     private string Relative(string manifestRelativePath) =>
         Path.GetRelativePath(outputDirectory, Path.GetFullPath(manifestRelativePath, manifestDirectory)).Replace('\\', '/');
@@ -50,6 +52,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
                 [EdgeNetwork] = new Map { ["ipam"] = Subnet(EdgeSubnet) },
             },
             ["volumes"] = volumes,
+            ["secrets"] = _secrets.Declarations(),
         };
     }
 
@@ -91,7 +94,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         var service = Hardened(container.Name, spec.GetProperty("image").GetString()!, PostgresUser,
             ["/var/run/postgresql:uid=999,gid=999,mode=0775", "/tmp:mode=1777"]);
         service["command"] = args.Select(a => (object)_expressions.Resolve((string)a)).ToList();
-        service["environment"] = Environment(spec);
+        WithSecretEnvironment(service, Environment(spec));
         service["volumes"] = volumes;
         service["networks"] = new List<object> { InternalNetwork };
         service["healthcheck"] = Healthcheck("CMD-SHELL", PostgresReadyCheck);
@@ -109,11 +112,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
             .Select(r => r.Value.TryGetProperty("connectionString", out var cs) ? cs.GetString()! : "")
             .First(cs => PooledRoles.Any(role => cs.Contains($"Username={role};", StringComparison.Ordinal)));
         var login = pooled.Split(';').ToDictionary(p => p[..p.IndexOf('=', StringComparison.Ordinal)], p => p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-        service["environment"] = new Map
-        {
-            ["PGBOUNCER_USER"] = login["Username"],
-            ["PGBOUNCER_PASSWORD"] = _expressions.Resolve(login["Password"]),
-        };
+        WithSecretEnvironment(service, [("PGBOUNCER_USER", login["Username"]), ("PGBOUNCER_PASSWORD", _expressions.Resolve(login["Password"]))]);
         service["volumes"] = new List<object> { "./pgbouncer/pgbouncer.ini:/etc/pgbouncer/pgbouncer.ini:ro", $"{LogRoot}/pgbouncer:/var/log/pgbouncer" };
         service["networks"] = new List<object> { InternalNetwork };
         service["depends_on"] = new Map { [postgres] = new Map { ["condition"] = "service_healthy" } };
@@ -128,16 +127,14 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         // The manifest's plain --requirepass becomes ACL users: the app's default user without dangerous commands,
         // and a monitor user for redis_exporter that can read INFO and nothing else.
         service["entrypoint"] = new List<object> { "/bin/sh", "/etc/redis/entrypoint.sh" };
-        var environment = Environment(spec);
-        environment[RedisMonitorPassword] = $"${{{RedisMonitorPassword}}}";
-        service["environment"] = environment;
+        WithSecretEnvironment(service, [.. Environment(spec), (RedisMonitorPassword, ComposeSecrets.Style.Parameter(RedisMonitorSecret))]);
         var volumes = Volumes(spec);
         volumes.Add("./redis/redis.conf:/etc/redis/redis.conf:ro");
         volumes.Add("./redis/entrypoint.sh:/etc/redis/entrypoint.sh:ro");
         volumes.Add($"{LogRoot}/redis:/var/log/redis");
         service["volumes"] = volumes;
         service["networks"] = new List<object> { InternalNetwork };
-        service["healthcheck"] = Healthcheck("CMD-SHELL", RedisReadyCheck.Replace("$", "$$", StringComparison.Ordinal));
+        service["healthcheck"] = Healthcheck("CMD-SHELL", RedisReadyCheckFromFile.Replace("$", "$$", StringComparison.Ordinal));
         return service;
     }
 
@@ -151,7 +148,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         service.Insert(1, "build", new Map { ["context"] = root, ["dockerfile"] = $"{Path.GetFileName(folder)}/Dockerfile" });
 
         _expressions.Referenced.Clear();
-        var environment = Environment(spec);
+        var (environment, secrets) = _secrets.Environment(Environment(spec));
         var dependencies = _expressions.Referenced.Where(r => r != name).ToList();
         foreach (var (key, value) in ServiceSettings(name)) environment[key] = value;
         // Empty unless the observability profile runs: the services then export nothing and lose nothing.
@@ -165,6 +162,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         }
 
         service["environment"] = environment;
+        ComposeSecrets.Grant(service, secrets);
         var volumes = new List<object> { $"{LogRoot}/{name}:{LogDirectory}" };
         foreach (var value in spec.GetProperty("env").EnumerateObject().Select(e => e.Value.GetString()!)
                      .Where(v => v.StartsWith(ServiceDataRoot + "/", StringComparison.Ordinal)))
@@ -242,11 +240,16 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         };
     }
 
-    private Map Environment(JsonElement spec)
+    /// <summary>A resource's environment with its expressions resolved (parameters still marked for <see cref="ComposeSecrets"/>).</summary>
+    private List<(string Name, string Value)> Environment(JsonElement spec) =>
+        AspireManifest.Environment(spec).Select(v => (v.Name, _expressions.Resolve(v.Value))).ToList();
+
+    /// <summary>The environment of a service, every secret in it a mounted file.</summary>
+    private void WithSecretEnvironment(Map service, IEnumerable<(string Name, string Value)> resolved)
     {
-        var environment = new Map();
-        foreach (var (name, value) in AspireManifest.Environment(spec)) environment[name] = _expressions.Resolve(value);
-        return environment;
+        var (environment, secrets) = _secrets.Environment(resolved);
+        service["environment"] = environment;
+        ComposeSecrets.Grant(service, secrets);
     }
 
     private List<object> Volumes(JsonElement spec)
@@ -291,24 +294,28 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
     {
         var text = new StringBuilder();
         text.Append("# ").Append(ComposePublisher.GeneratedBy).Append('\n')
-            .Append("# deploy/setup-production.sh writes deploy/.env (mode 0600) with every secret generated; do not commit it.\n\n")
-            .Append("# Secret parameters of the manifest.\n");
+            .Append("# deploy/setup-production.sh writes deploy/.env (mode 0600) from this file; do not commit it.\n\n")
+            .Append($"# Secret files. deploy/setup-production.sh generates each into SMSBRIDGE_SECRETS_DIR (owner root, group {SecretReaderGroup},\n")
+            .Append($"# mode 0440); compose mounts them at {SecretMountDirectory}/<name> and the services read them through *_FILE variables.\n")
+            .Append("# No secret value is written in this file or in docker-compose.yml.\n");
         foreach (var parameter in _manifest.OfType("parameter.v0"))
         {
             var input = parameter.Value.GetProperty("inputs").GetProperty("value");
             var hint = input.TryGetProperty("default", out var d) && d.TryGetProperty("generate", out var g)
                 ? $"at least {g.GetProperty("minLength").GetInt32()} random letters and digits"
                 : "a formatted key: let setup-production.sh generate it";
-            text.Append($"# {parameter.Name}: {hint}\n{Variable(parameter.Name)}=\n");
+            text.Append($"#   secret {parameter.Name}: {hint}\n");
         }
+
+        text.Append($"#   secret {RedisMonitorSecret}: redis_exporter's read-only Redis user (the laptop monitoring kit)\n");
+        text.Append("SMSBRIDGE_SECRETS_DIR=./secrets\n");
 
         text.Append("""
 
             # Production stack.
             COMPOSE_PROJECT_NAME=smsbridge
-            # redis_exporter's read-only Redis user (the laptop monitoring kit).
-            REDIS_MONITOR_PASSWORD=
-            # Aspire dashboard (profile "observability"): browser login token and the services' OTLP API key.
+            # Aspire dashboard (profile "observability"): browser login token and the services' OTLP API key. The only secrets
+            # kept here: the dashboard's image reads its settings from the environment alone (it has no shell to read a file).
             DASHBOARD_TOKEN=
             DASHBOARD_OTLP_API_KEY=
             # With the dashboard: COMPOSE_PROFILES=observability and OTEL_EXPORTER_OTLP_ENDPOINT=http://dashboard:18889

@@ -7,9 +7,9 @@ namespace SmsBridge.AppHost.Publishing;
 internal sealed record ExpressionStyle(Func<string, string> Parameter, Func<string, string> Host, Func<string, string> Literal, bool ThroughPooler)
 {
     /// <summary>
-    /// Compose: a parameter is a variable from <c>.env</c> (<c>${NAME}</c>), so that no secret is written into the file;
-    /// a literal <c>$</c> is escaped for compose. <c>config</c> passes on a checkout without .env (with a warning naming
-    /// the variable), and every consumer refuses a blank secret at start, naming it.
+    /// Compose's text: a parameter as a shell variable (<c>${NAME}</c>, what the Kubernetes README's commands export from
+    /// the secret files) and a literal <c>$</c> escaped for compose. The compose stack itself writes no parameter this
+    /// way: <see cref="ComposeSecrets.Style"/> marks them, and each becomes a mounted secret file.
     /// </summary>
     public static ExpressionStyle Compose { get; } = new(
         name => $"${{{ProductionStack.Variable(name)}}}", host => host, text => text.Replace("$", "$$", StringComparison.Ordinal), ThroughPooler: true);

@@ -93,8 +93,32 @@ public static class ProductionStack
     /// <summary>Redis's read-only monitor user (redis_exporter), a secret of the stack that the manifest does not declare.</summary>
     public const string RedisMonitorPassword = "REDIS_MONITOR_PASSWORD";
 
+    /// <summary>The same secret as a compose secret (<c>/run/secrets/redis-monitor-password</c>).</summary>
+    public const string RedisMonitorSecret = "redis-monitor-password";
+
     /// <summary>A shell command that succeeds once Redis answers its monitor user.</summary>
     public const string RedisReadyCheck = "redis-cli --no-auth-warning --user monitor --pass \"$REDIS_MONITOR_PASSWORD\" ping | grep -q PONG";
+
+    /// <summary>
+    /// The same check with the password read from its secret file; redis-cli takes it from <c>REDISCLI_AUTH</c>, so it is not
+    /// on a command line either.
+    /// </summary>
+    public const string RedisReadyCheckFromFile =
+        "REDISCLI_AUTH=\"$(cat \"$REDIS_MONITOR_PASSWORD_FILE\")\" redis-cli --no-auth-warning --user monitor ping | grep -q PONG";
+
+    /// <summary>Where compose mounts each secret inside a container.</summary>
+    public const string SecretMountDirectory = "/run/secrets";
+
+    /// <summary>Where the secret files are on the host: deploy/setup-production.sh writes them there.</summary>
+    public const string SecretsRoot = "${SMSBRIDGE_SECRETS_DIR:-./secrets}";
+
+    /// <summary>
+    /// The group that may read the secret files (root owns them, mode 0440). Compose bind-mounts a secret file as it is on the
+    /// host, and one secret is read by containers of different users (the app password by PostgreSQL's init, PgBouncer and
+    /// the services), so the containers that mount secrets join this group instead of the files being world-readable. No
+    /// image or host account uses the number.
+    /// </summary>
+    public const string SecretReaderGroup = "10500";
 
     /// <summary>The compose variable that carries a parameter: <c>smsbridge-app-password</c> → <c>SMSBRIDGE_APP_PASSWORD</c>.</summary>
     public static string Variable(string parameter) => parameter.Replace('-', '_').ToUpperInvariant();

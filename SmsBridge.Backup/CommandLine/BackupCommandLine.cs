@@ -62,6 +62,7 @@ public sealed class CommandContext(IReadOnlyDictionary<string, string?>? configu
                 Args = [],
             });
             if (configuration is not null) builder.Configuration.AddInMemoryCollection(configuration);
+            SmsBridge.ServiceDefaults.Secrets.SecretFiles.AddTo(builder.Configuration); // the worker's secret files, read as it reads them
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddBackups(builder.Configuration);

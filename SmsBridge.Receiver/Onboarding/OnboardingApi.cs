@@ -23,6 +23,7 @@ public static class OnboardingApi
 
         api.MapPost("/onboarding/register", RegisterAsync)
             .WithName("Register").WithSummary("Issue (or return the live) verification code for a mobile number.")
+            .Accepts<RegisterRequest>("application/json") // read by JsonBody, declared for the OpenAPI document
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -44,10 +45,7 @@ public static class OnboardingApi
             return Problem.Validation("email must be an e-mail address.", "email");
         }
 
-        if (body.DeviceId is { } device && (device.Length > 128 || HasControl(device)))
-        {
-            return Problem.Validation("device_id must be at most 128 printable characters.", "device_id");
-        }
+        if (body.DeviceId is { } device && !DeviceIds.IsValid(device)) return Problem.Validation(DeviceIds.Rule, "device_id");
 
         var mobile = body.MobileNumber!;
         var settings = services.Settings.Current;

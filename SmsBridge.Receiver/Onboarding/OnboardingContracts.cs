@@ -1,6 +1,11 @@
+using System.ComponentModel;
+
 namespace SmsBridge.Receiver.Onboarding;
 
-public sealed record RegisterRequest(string? MobileNumber, string? Email, string? DeviceId);
+public sealed record RegisterRequest(
+    string? MobileNumber,
+    string? Email,
+    [property: Description(DeviceIds.Rule + " Optional.")] string? DeviceId);
 
 public sealed record RegisterResponse(
     string Status,

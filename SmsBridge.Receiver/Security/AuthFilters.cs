@@ -16,14 +16,22 @@ public sealed class BackendKeyFilter(IOptions<ReceiverSecrets> secrets) : IEndpo
     }
 }
 
-/// <summary>Gateway phones send the gateway key as <c>X-Api-Key</c> or <c>?apiKey=</c>.</summary>
+/// <summary>
+/// Gateway phones send the gateway key as <c>X-Api-Key</c> or <c>?apiKey=</c>. Every key a request presents must be the
+/// gateway key: a request with a right header and a wrong query key (or two different headers) is ambiguous, and refused
+/// rather than judged by whichever is read first.
+/// </summary>
 public sealed class GatewayKeyFilter(IOptions<ReceiverSecrets> secrets) : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var request = context.HttpContext.Request;
-        var key = request.Headers["X-Api-Key"].FirstOrDefault() ?? request.Query["apiKey"].FirstOrDefault();
-        return SecretComparer.Matches(key, secrets.Value.GatewayApiKey)
+        string?[] keys = [.. request.Headers["X-Api-Key"], .. request.Query["apiKey"]];
+        var expected = secrets.Value.GatewayApiKey;
+        // Every key is compared (in constant time each), so the answer's timing does not tell which one was wrong.
+        var allMatch = keys.Length > 0;
+        foreach (var key in keys) allMatch &= SecretComparer.Matches(key, expected);
+        return allMatch
             ? next(context)
             : ValueTask.FromResult<object?>(Problem.Unauthorized());
     }

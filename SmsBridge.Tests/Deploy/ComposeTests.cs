@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SmsBridge.AppHost.Publishing;
 
 namespace SmsBridge.Tests.Deploy;
@@ -28,7 +29,8 @@ public sealed class ComposeTests
         // As the issue states it: from the repository root, no .env needed to validate.
         var bare = await Tool.RunAsync("docker-compose", ["-f", "deploy/docker-compose.yml", "config", "-q"]);
         Assert.True(bare.ExitCode == 0, bare.All);
-        Assert.Contains("The POSTGRES_PASSWORD variable is not set", bare.Error, StringComparison.Ordinal);
+        Assert.Contains("The DASHBOARD_TOKEN variable is not set", bare.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("PASSWORD variable", bare.Error, StringComparison.Ordinal); // no secret is a variable any more
 
         var folder = Directory.CreateTempSubdirectory("smsbridge-compose-").FullName;
         try
@@ -52,9 +54,14 @@ public sealed class ComposeTests
             var adminPorts = Yaml.Load(monitoring.Output).Map("services").Map("admin").List("ports");
             Assert.Equal(10, adminPorts.Count);
             Assert.All(adminPorts, p => Assert.StartsWith("192.168.1.20:190", (string)p, StringComparison.Ordinal));
-            var app = (string)resolved.Map("receiver").Map("environment")["ConnectionStrings__smsbridge"];
-            Assert.StartsWith("Host=pgbouncer;Port=6432;Username=smsbridge_app;Password=", app, StringComparison.Ordinal);
-            Assert.DoesNotContain("${", app, StringComparison.Ordinal);
+            // Every secret a service mounts is a file setup-production.sh wrote, in the folder .env names.
+            var secrets = Yaml.Load(configured.Output).Map("secrets");
+            Assert.Equal(14, secrets.Count);
+            foreach (var (name, secret) in secrets)
+            {
+                Assert.Equal(Path.Combine(folder, "secrets", (string)name), secret.Text("file"));
+                Assert.True(File.Exists(secret.Text("file")), $"{name} was not written");
+            }
         }
         finally
         {
@@ -150,8 +157,50 @@ public sealed class ComposeTests
             (string)services.Map("backup").Map("environment")["ConnectionStrings__smsbridge-backup"], StringComparison.Ordinal);
         Assert.Equal("pgbouncer:6432", services.Map("admin").Map("environment")["Monitoring__Endpoints__pgbouncer"]);
 
-        Assert.DoesNotMatch(@"(?i)password=(?!\$\{)", text.Replace("\"$$REDIS_MONITOR_PASSWORD\"", "", StringComparison.Ordinal));
-        Assert.DoesNotMatch(@"(?i)(PASSWORD|KEY|SECRET|TOKEN)"": ""(?!\$\{)", text);
+        // No value and no variable of a secret: only the stack's plain variables and the optional dashboard's two keys.
+        Assert.DoesNotMatch(@"(?i)password=", text);
+        string[] plainVariables =
+        [
+            "SMSBRIDGE_VERSION", "SMSBRIDGE_LOG_DIR", "SMSBRIDGE_DATA_DIR", "SMSBRIDGE_TLS_DIR", "SMSBRIDGE_ACME_WEBROOT", "SMSBRIDGE_SECRETS_DIR",
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "DASHBOARD_TOKEN", "DASHBOARD_OTLP_API_KEY",
+        ];
+        Assert.All(Regex.Matches(text, @"\$\{([A-Z_]+)").Select(m => m.Groups[1].Value), v => Assert.Contains(v, plainVariables));
+    }
+
+    [Fact]
+    public void Every_secret_is_a_compose_secret_mounted_where_its_FILE_variable_points()
+    {
+        var compose = Yaml.Load(Repo.Read("deploy/docker-compose.yml"));
+        var declared = compose.Map("secrets");
+        var mountedSomewhere = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, service) in compose.Map("services"))
+        {
+            var mounted = service.List("secrets").Cast<string>().ToList();
+            var environment = service.Has("environment") ? service.Map("environment") : new Dictionary<object, object>();
+            var files = environment.Where(e => ((string)e.Key).EndsWith("_FILE", StringComparison.Ordinal))
+                .Select(e => (string)e.Value).ToList();
+            // Each _FILE names a secret this service mounts, and each mounted secret is read.
+            Assert.Equal(mounted.Order(), files.Select(f => f["/run/secrets/".Length..]).Distinct().Order());
+            Assert.All(files, f => Assert.StartsWith("/run/secrets/", f, StringComparison.Ordinal));
+            Assert.All(mounted, m => Assert.True(declared.ContainsKey(m), $"{name} mounts the undeclared {m}"));
+            if (mounted.Count > 0) Assert.Equal([ProductionStack.SecretReaderGroup], service.List("group_add"));
+            mountedSomewhere.UnionWith(mounted);
+
+            foreach (var (key, value) in environment)
+            {
+                var variable = (string)key;
+                Assert.False(variable.StartsWith("Secrets__", StringComparison.Ordinal) && !variable.EndsWith("_FILE", StringComparison.Ordinal),
+                    $"{name}: {variable} holds a secret");
+                if (variable.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && !variable.EndsWith("_FILE", StringComparison.Ordinal))
+                {
+                    Assert.True(environment.ContainsKey(variable + "_PASSWORD_FILE"), $"{name}: {variable} has no password file");
+                }
+            }
+        }
+
+        Assert.Equal(declared.Keys.Cast<string>().Order(), mountedSomewhere.Order());
+        foreach (var (name, secret) in declared) Assert.Equal($"${{SMSBRIDGE_SECRETS_DIR:-./secrets}}/{name}", secret.Text("file"));
+        Assert.Contains("secrets/", Repo.Read("deploy/.gitignore").Split('\n'));
     }
 
     [Fact]

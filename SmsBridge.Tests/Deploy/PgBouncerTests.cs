@@ -22,12 +22,16 @@ public sealed class PgBouncerTests(ProductionPostgres postgres) : IClassFixture<
         Assert.Contains("auth_type = scram-sha-256", ini, StringComparison.Ordinal);
         var iniPath = Path.Combine(folder, "pgbouncer.ini");
         await File.WriteAllTextAsync(iniPath, ini);
+        // The password as compose mounts it: a secret file named by PGBOUNCER_PASSWORD_FILE.
+        var passwordFile = Path.Combine(folder, "smsbridge-app-password");
+        await File.WriteAllTextAsync(passwordFile, ProductionPostgres.AppPassword);
         await ProductionPostgres.ChownAsync(folder);
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead);
 
         var pooler = Tool.StartAsServiceUser("/bin/sh", [Repo.PathOf("deploy/pgbouncer/entrypoint.sh")], new Dictionary<string, string>
         {
             ["PGBOUNCER_USER"] = "smsbridge_app",
-            ["PGBOUNCER_PASSWORD"] = ProductionPostgres.AppPassword,
+            ["PGBOUNCER_PASSWORD_FILE"] = passwordFile,
             ["PGBOUNCER_AUTH_DIR"] = authDirectory,
             ["PGBOUNCER_INI"] = iniPath,
         });
@@ -82,6 +86,11 @@ public sealed class PgBouncerTests(ProductionPostgres postgres) : IClassFixture<
             new Dictionary<string, string> { ["PGBOUNCER_USER"] = "smsbridge_app", ["PGBOUNCER_PASSWORD"] = "" });
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("SMSBRIDGE_APP_PASSWORD", result.Error, StringComparison.Ordinal);
+        Assert.Contains("PGBOUNCER_PASSWORD (the smsbridge-app-password secret) is empty", result.Error, StringComparison.Ordinal);
+
+        var unreadable = await Tool.RunAsync("/bin/sh", [Repo.PathOf("deploy/pgbouncer/entrypoint.sh")],
+            new Dictionary<string, string> { ["PGBOUNCER_USER"] = "smsbridge_app", ["PGBOUNCER_PASSWORD_FILE"] = "/run/secrets/no-such-secret" });
+        Assert.Equal(1, unreadable.ExitCode);
+        Assert.Contains("PGBOUNCER_PASSWORD_FILE names /run/secrets/no-such-secret, which cannot be read", unreadable.Error, StringComparison.Ordinal);
     }
 }

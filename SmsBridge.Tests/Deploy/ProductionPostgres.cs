@@ -82,15 +82,21 @@ public sealed class ProductionPostgres : IAsyncLifetime
         ]);
         await WaitForAsync(Connection("postgres", SuperuserPassword, "postgres"));
 
-        var init = await Tool.RunAsync(Repo.PathOf("deploy/postgres/initdb.d/10-smsbridge-roles.sh"), [], new Dictionary<string, string>
+        // The role passwords as compose mounts them: secret files named by *_FILE.
+        var secrets = new Dictionary<string, string>();
+        foreach (var (variable, password) in new[] { ("SMSBRIDGE_OWNER_PASSWORD", OwnerPassword), ("SMSBRIDGE_APP_PASSWORD", AppPassword), ("SMSBRIDGE_BACKUP_PASSWORD", BackupPassword) })
+        {
+            var file = Path.Combine(Folder, variable.ToLowerInvariant().Replace('_', '-'));
+            await File.WriteAllTextAsync(file, password + "\n");
+            secrets[variable + "_FILE"] = file;
+        }
+
+        var init = await Tool.RunAsync(Repo.PathOf("deploy/postgres/initdb.d/10-smsbridge-roles.sh"), [], new Dictionary<string, string>(secrets)
         {
             ["PGHOST"] = SocketDirectory,
             ["PGPORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PGPASSWORD"] = SuperuserPassword,
             ["POSTGRES_USER"] = "postgres",
-            ["SMSBRIDGE_OWNER_PASSWORD"] = OwnerPassword,
-            ["SMSBRIDGE_APP_PASSWORD"] = AppPassword,
-            ["SMSBRIDGE_BACKUP_PASSWORD"] = BackupPassword,
             ["SMSBRIDGE_SQL_DIR"] = Repo.PathOf("SmsBridge.AppHost/Resources"),
         });
         Assert.True(init.ExitCode == 0, init.All);

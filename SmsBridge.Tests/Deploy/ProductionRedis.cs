@@ -12,6 +12,10 @@ public sealed class ProductionRedis : IAsyncLifetime
     private readonly int _port = Tool.FreePort();
 
     public int Port => _port;
+
+    public string AppPasswordFile => Path.Combine(Folder, "cache-password");
+
+    public string MonitorPasswordFile => Path.Combine(Folder, "redis-monitor-password");
     public string Folder { get; private set; } = "";
     private System.Diagnostics.Process? _server;
 
@@ -43,11 +47,16 @@ public sealed class ProductionRedis : IAsyncLifetime
         var configPath = Path.Combine(Folder, "redis.conf");
         await File.WriteAllTextAsync(configPath, config);
         await ProductionPostgres.ChownAsync(configPath);
+        // The passwords as compose mounts them: secret files named by *_FILE, ending in a newline as an editor leaves them.
+        await File.WriteAllTextAsync(AppPasswordFile, AppPassword + "\n");
+        await File.WriteAllTextAsync(MonitorPasswordFile, MonitorPassword + "\n");
+        await ProductionPostgres.ChownAsync(AppPasswordFile);
+        await ProductionPostgres.ChownAsync(MonitorPasswordFile);
         _server = Tool.StartAsServiceUser("/bin/sh", [Repo.PathOf("deploy/redis/entrypoint.sh")],
             new Dictionary<string, string>
             {
-                ["REDIS_PASSWORD"] = AppPassword,
-                ["REDIS_MONITOR_PASSWORD"] = MonitorPassword,
+                ["REDIS_PASSWORD_FILE"] = AppPasswordFile,
+                ["REDIS_MONITOR_PASSWORD_FILE"] = MonitorPasswordFile,
                 ["REDIS_ACL_DIR"] = Folder,
                 ["REDIS_CONF"] = configPath,
             });

@@ -59,5 +59,29 @@ public sealed class RedisHardeningTests(ProductionRedis redis) : IClassFixture<P
             new Dictionary<string, string> { ["REDIS_PASSWORD"] = "", ["REDIS_MONITOR_PASSWORD"] = MonitorPassword });
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("REDIS_PASSWORD is empty", refused.Error, StringComparison.Ordinal);
+
+        var unreadable = await Tool.RunAsync("/bin/sh", [Repo.PathOf("deploy/redis/entrypoint.sh")],
+            new Dictionary<string, string> { ["REDIS_PASSWORD_FILE"] = "/run/secrets/no-such-secret", ["REDIS_MONITOR_PASSWORD"] = MonitorPassword });
+        Assert.Equal(1, unreadable.ExitCode);
+        Assert.Contains("REDIS_PASSWORD_FILE names /run/secrets/no-such-secret, which cannot be read", unreadable.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_compose_healthcheck_reads_the_monitor_password_from_its_secret_file()
+    {
+        var test = Yaml.Load(Repo.Read("deploy/docker-compose.yml")).Map("services").Map("cache").Map("healthcheck").List("test").Cast<string>().ToList();
+        Assert.Equal("CMD-SHELL", test[0]);
+        // Compose's $$ is a literal $; pointed at this machine's port.
+        var command = test[1].Replace("$$", "$", StringComparison.Ordinal)
+            .Replace("redis-cli ", $"redis-cli -p {redis.Port} ", StringComparison.Ordinal);
+        Assert.DoesNotContain("--pass", command, StringComparison.Ordinal);
+
+        var healthy = await Tool.RunAsync("sh", ["-c", command], new Dictionary<string, string> { ["REDIS_MONITOR_PASSWORD_FILE"] = redis.MonitorPasswordFile });
+        Assert.True(healthy.ExitCode == 0, healthy.All);
+
+        var wrong = Path.Combine(redis.Folder, "wrong-password");
+        await File.WriteAllTextAsync(wrong, "NotTheMonitorPassword123456");
+        var unhealthy = await Tool.RunAsync("sh", ["-c", command], new Dictionary<string, string> { ["REDIS_MONITOR_PASSWORD_FILE"] = wrong });
+        Assert.NotEqual(0, unhealthy.ExitCode);
     }
 }

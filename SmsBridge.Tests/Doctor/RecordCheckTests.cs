@@ -125,10 +125,19 @@ public sealed class RecordCheckTests(ProductionPostgres postgres) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_default_or_short_secret_of_the_admin_service_fails_and_generated_ones_pass()
+    public async Task A_default_short_or_absent_secret_of_the_admin_service_fails_and_generated_ones_pass()
     {
-        static IConfiguration With(string password) => new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Secrets:AdminPassword"] = password }).Build();
+        static IConfiguration With(string? password) => new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Secrets:AdminPassword"] = password,
+                ["ConnectionStrings:smsbridge"] = "Host=pgbouncer;Username=smsbridge_app;Password=Zq8Lm2Nx5Bv7Cc1Dd4Ee6Ff;Database=smsbridge",
+                ["ConnectionStrings:cache"] = "cache:6379,password=Zq8Lm2Nx5Bv7Cc1Dd4Ee6Ff",
+            }).Build();
+
+        var absent = Result(await new SecretChecks(With(null), _db, TimeProvider.System).RunAsync(CancellationToken.None), "secrets.weak");
+        Assert.Equal(CheckStatus.Fail, absent.Status);
+        Assert.Equal("Secrets__AdminPassword is missing", absent.Evidence);
 
         var weak = Result(await new SecretChecks(With("admin"), _db, TimeProvider.System).RunAsync(CancellationToken.None), "secrets.weak");
         Assert.Equal(CheckStatus.Fail, weak.Status);

@@ -1,11 +1,18 @@
 #!/bin/sh
-# Writes Redis's ACL file from the environment into a private tmpfs, then runs Redis with deploy/redis/redis.conf.
+# Writes Redis's ACL file from the secret files (or the environment) into a private tmpfs, then runs Redis with deploy/redis/redis.conf.
 #   default: the services' user (StackExchange.Redis authenticates with a password only). All keys and channels,
 #            every command except the dangerous ones (FLUSHALL, KEYS, CONFIG, DEBUG, SHUTDOWN, MONITOR, ACL, ...);
 #            INFO stays, the client reads the server's version and role from it.
 #   monitor: redis_exporter's user: INFO, PING, CONFIG GET and a few read-only diagnostics, no key access.
 set -eu
 for variable in REDIS_PASSWORD REDIS_MONITOR_PASSWORD; do
+    # From <variable>_FILE when given (compose secrets mount them at /run/secrets).
+    eval "file=\${${variable}_FILE:-}"
+    if [ -n "$file" ]; then
+        [ -r "$file" ] || { echo "redis: ${variable}_FILE names $file, which cannot be read; run deploy/setup-production.sh" >&2; exit 1; }
+        value="$(cat "$file")"
+        eval "$variable=\$value"
+    fi
     eval "value=\${$variable:-}"
     if [ -z "$value" ]; then
         echo "redis: $variable is empty; run deploy/setup-production.sh" >&2
