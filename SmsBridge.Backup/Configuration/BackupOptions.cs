@@ -36,6 +36,8 @@ public sealed class BackupOptions
 
     public string PgRestore => Path.Combine(PostgresBinDirectory, "pg_restore");
 
+    public string Psql => Path.Combine(PostgresBinDirectory, "psql");
+
     public string InitDb => Path.Combine(PostgresBinDirectory, "initdb");
 
     public string Postgres => Path.Combine(PostgresBinDirectory, "postgres");
