@@ -40,7 +40,9 @@ public sealed class RcloneWebDav : IAsyncDisposable
         Assert.True(obscure.ExitCode == 0, "rclone obscure: " + obscure.All);
         var port = Tool.FreePort();
         var server = Tool.StartAsServiceUser("rclone",
-            ["serve", "webdav", folder, "--addr", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--user", User, "--pass", password]);
+            ["serve", "webdav", folder, "--addr", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--user", User, "--pass", password],
+            // The service account may not read root's home, where rclone looks for a config file by default.
+            new Dictionary<string, string> { ["RCLONE_CONFIG"] = "/dev/null" });
         var webdav = new RcloneWebDav(folder, port, obscure.Output.Trim(), server);
         try
         {
@@ -64,6 +66,8 @@ public sealed class RcloneWebDav : IAsyncDisposable
     /// <summary>The remote as environment variables (rclone reads <c>RCLONE_CONFIG_&lt;NAME&gt;_&lt;OPTION&gt;</c> itself).</summary>
     public Dictionary<string, string> RemoteEnvironment() => new()
     {
+        // Variables only: no config file is read (the service account's HOME may be root's, which it cannot read).
+        ["RCLONE_CONFIG"] = "/dev/null",
         ["RCLONE_CONFIG_OFFSITE_TYPE"] = "webdav",
         ["RCLONE_CONFIG_OFFSITE_URL"] = Url,
         ["RCLONE_CONFIG_OFFSITE_VENDOR"] = "other",

@@ -51,7 +51,8 @@ public sealed class SnapshotConsistencyTests(BackupGraphFixture graph)
     [Fact]
     public async Task A_dump_that_does_not_hold_what_its_manifest_promises_fails_verification_and_its_restore_rolls_back()
     {
-        await using var services = graph.CreateServices();
+        // Both backups are kept (plain GFS would keep only the day's newest).
+        await using var services = graph.CreateServices(c => c["Backup:Retention:Last"] = "2");
         var store = services.Get<BackupStore>();
         var runner = services.Get<BackupRunner>();
         var first = await BackupServices.WhenLockFreeAsync(() => runner.RunAsync("manual", ProgressLines.None, CancellationToken.None));
