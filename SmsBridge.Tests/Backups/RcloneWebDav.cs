@@ -39,8 +39,11 @@ public sealed class RcloneWebDav : IAsyncDisposable
         var obscure = await Tool.RunAsync("rclone", ["obscure", password]);
         Assert.True(obscure.ExitCode == 0, "rclone obscure: " + obscure.All);
         var port = Tool.FreePort();
+        // The log sits beside the served folder (not in it, or it would show on the remote) for a failure's message.
+        var log = folder + ".log";
         var server = Tool.StartAsServiceUser("rclone",
-            ["serve", "webdav", folder, "--addr", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--user", User, "--pass", password],
+            ["serve", "webdav", folder, "--addr", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--user", User, "--pass", password,
+             "--log-file", log],
             // The service account may not read root's home, where rclone looks for a config file by default.
             new Dictionary<string, string> { ["RCLONE_CONFIG"] = "/dev/null" });
         var webdav = new RcloneWebDav(folder, port, obscure.Output.Trim(), server);
@@ -49,7 +52,7 @@ public sealed class RcloneWebDav : IAsyncDisposable
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while ((await webdav.RcloneAsync("lsf", $"{Remote}:")).ExitCode != 0)
             {
-                Assert.False(server.HasExited, "rclone serve webdav exited at start");
+                Assert.False(server.HasExited, "rclone serve webdav exited at start: " + (File.Exists(log) ? File.ReadAllText(log) : "(no log)"));
                 Assert.True(DateTime.UtcNow < deadline, "rclone serve webdav did not answer within 30 s");
                 await Task.Delay(100);
             }
@@ -117,5 +120,6 @@ public sealed class RcloneWebDav : IAsyncDisposable
     {
         await Tool.StopAsync(_server);
         if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
+        File.Delete(Folder + ".log");
     }
 }
