@@ -17,10 +17,11 @@ public sealed class RcloneWebDav : IAsyncDisposable
     public const string User = "smsbridge-offsite";
 
     private readonly Process _server;
+    private readonly ParentThread _parent;
 
-    private RcloneWebDav(string folder, int port, string obscuredPassword, Process server)
+    private RcloneWebDav(string folder, int port, string obscuredPassword, Process server, ParentThread parent)
     {
-        (Folder, Port, ObscuredPassword, _server) = (folder, port, obscuredPassword, server);
+        (Folder, Port, ObscuredPassword, _server, _parent) = (folder, port, obscuredPassword, server, parent);
     }
 
     /// <summary>The folder the server serves: what landed on the remote, as the far side stores it.</summary>
@@ -38,31 +39,46 @@ public sealed class RcloneWebDav : IAsyncDisposable
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var obscure = await Tool.RunAsync("rclone", ["obscure", password]);
         Assert.True(obscure.ExitCode == 0, "rclone obscure: " + obscure.All);
-        var port = Tool.FreePort();
         // The log sits beside the served folder (not in it, or it would show on the remote) for a failure's message.
         var log = folder + ".log";
-        var server = Tool.StartAsServiceUser("rclone",
-            ["serve", "webdav", folder, "--addr", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--user", User, "--pass", password,
-             "--log-file", log],
-            // The service account may not read root's home, where rclone looks for a config file by default.
-            new Dictionary<string, string> { ["RCLONE_CONFIG"] = "/dev/null" });
-        var webdav = new RcloneWebDav(folder, port, obscure.Output.Trim(), server);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            while ((await webdav.RcloneAsync("lsf", $"{Remote}:")).ExitCode != 0)
+            var port = Tool.FreePort();
+            var parent = new ParentThread();
+            var server = parent.Start(() => Tool.StartAsServiceUser("rclone",
+                ["serve", "webdav", folder, "--addr", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--user", User, "--pass", password,
+                 "--log-file", log],
+                // The service account may not read root's home, where rclone looks for a config file by default.
+                new Dictionary<string, string> { ["RCLONE_CONFIG"] = "/dev/null" }));
+            var webdav = new RcloneWebDav(folder, port, obscure.Output.Trim(), server, parent);
+            try
             {
-                Assert.False(server.HasExited, "rclone serve webdav exited at start: " + (File.Exists(log) ? File.ReadAllText(log) : "(no log)"));
-                Assert.True(DateTime.UtcNow < deadline, "rclone serve webdav did not answer within 30 s");
-                await Task.Delay(100);
-            }
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while ((await webdav.RcloneAsync("lsf", $"{Remote}:")).ExitCode != 0)
+                {
+                    if (server.HasExited)
+                    {
+                        var said = $"exit code {server.ExitCode}; " + (File.Exists(log) ? File.ReadAllText(log) : "(no log)");
+                        // A free port can be taken by another process's outgoing connection before rclone binds it
+                        // (the machine is shared): another port, not a failure.
+                        if (said.Contains("address already in use", StringComparison.Ordinal) && attempt < 3) break;
+                        Assert.Fail("rclone serve webdav exited at start: " + said);
+                    }
 
-            return webdav;
-        }
-        catch
-        {
-            await webdav.DisposeAsync();
-            throw;
+                    Assert.True(DateTime.UtcNow < deadline, "rclone serve webdav did not answer within 30 s");
+                    await Task.Delay(100);
+                }
+
+                if (!server.HasExited) return webdav;
+                await Tool.StopAsync(server);
+                parent.Dispose();
+                File.Delete(log);
+            }
+            catch
+            {
+                await webdav.DisposeAsync();
+                throw;
+            }
         }
     }
 
@@ -119,7 +135,49 @@ public sealed class RcloneWebDav : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Tool.StopAsync(_server);
+        _parent.Dispose();
         if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
         File.Delete(Folder + ".log");
+    }
+
+    /// <summary>
+    /// The thread the server is started from, alive until the server is stopped. setpriv's <c>--pdeathsig TERM</c> fires
+    /// when the thread that started the child exits, not the process, and the thread an async test happens to run on
+    /// can end within seconds (rclone then died at start with exit code 143).
+    /// </summary>
+    private sealed class ParentThread : IDisposable
+    {
+        private readonly ManualResetEventSlim _release = new();
+
+        public Process Start(Func<Process> start)
+        {
+            Process? process = null;
+            Exception? failure = null;
+            using var started = new ManualResetEventSlim();
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    process = start();
+                }
+                catch (Exception ex)
+                {
+                    failure = ex;
+                }
+
+                started.Set();
+                _release.Wait();
+            })
+            { IsBackground = true, Name = "rclone serve webdav (parent)" };
+            thread.Start();
+            started.Wait();
+            if (failure is not null) throw failure;
+            return process!;
+        }
+
+        public void Dispose()
+        {
+            _release.Set();
+        }
     }
 }
