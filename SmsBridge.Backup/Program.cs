@@ -1,7 +1,7 @@
 using SmsBridge.Backup.CommandLine;
 using SmsBridge.Backup.Configuration;
 
-// `smsbridge-backup backup now | list | verify | restore | prune` runs one command; no command runs the worker service.
+// `smsbridge-backup backup now | list | verify | restore | prune | decrypt` runs one command; no command runs the worker service.
 if (BackupCommandLine.IsCommand(args)) return await BackupCommandLine.InvokeAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);

@@ -19,7 +19,7 @@ public static class BackupCommandLine
     public const int Refused = 2;
     public const int Busy = 3;
 
-    private static readonly HashSet<string> Entry = ["backup", "list", "verify", "restore", "prune", "-h", "--help", "-?", "--version"];
+    private static readonly HashSet<string> Entry = ["backup", "list", "verify", "restore", "prune", "decrypt", "-h", "--help", "-?", "--version"];
 
     /// <summary>Whether the arguments name a command; otherwise the process is the worker service.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Entry.Contains(args[0]);
@@ -38,6 +38,7 @@ public static class BackupCommandLine
             BackupCommands.Verify(context),
             BackupCommands.Restore(context),
             BackupCommands.Prune(context),
+            DecryptCommand.Create(context),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Output });
     }
@@ -51,23 +52,43 @@ public sealed class CommandContext(IReadOnlyDictionary<string, string?>? configu
     public TextReader? Input { get; } = input;
 
     /// <summary>Builds the backup services from configuration and runs <paramref name="action"/>, turning failures into exit codes.</summary>
-    public async Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
-    {
-        try
+    public Task<int> RunAsync(Func<IServiceProvider, CancellationToken, Task<int>> action, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-            {
-                ApplicationName = "SmsBridge.Backup",
-                ContentRootPath = AppContext.BaseDirectory,
-                Args = [],
-            });
-            if (configuration is not null) builder.Configuration.AddInMemoryCollection(configuration);
-            SmsBridge.ServiceDefaults.Secrets.SecretFiles.AddTo(builder.Configuration); // the worker's secret files, read as it reads them
-            builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            var builder = CreateBuilder();
             builder.Services.AddBackups(builder.Configuration);
             using var host = builder.Build();
             return await action(host.Services, cancellationToken);
+        });
+
+    /// <summary>
+    /// Runs <paramref name="action"/> with the configuration alone: no backup folder, database or Redis is needed
+    /// (the <c>decrypt</c> command, for an operator whose services are gone).
+    /// </summary>
+    public Task<int> RunStandaloneAsync(Func<IConfiguration, CancellationToken, Task<int>> action, CancellationToken cancellationToken) =>
+        GuardAsync(() => action(CreateBuilder().Configuration, cancellationToken));
+
+    private HostApplicationBuilder CreateBuilder()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ApplicationName = "SmsBridge.Backup",
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = [],
+        });
+        if (configuration is not null) builder.Configuration.AddInMemoryCollection(configuration);
+        SmsBridge.ServiceDefaults.Secrets.SecretFiles.AddTo(builder.Configuration); // the worker's secret files, read as it reads them
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        return builder;
+    }
+
+    /// <summary>An operator's mistake or a failed operation is one line and an exit code, never a stack trace.</summary>
+    private async Task<int> GuardAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
         }
         catch (BackupBusyException ex)
         {
@@ -75,8 +96,9 @@ public sealed class CommandContext(IReadOnlyDictionary<string, string?>? configu
             return BackupCommandLine.Busy;
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FileNotFoundException or IOException
-                                       or Npgsql.NpgsqlException or Dumping.BackupFailedException or Encryption.BackupIntegrityException
-                                       or FormatException or InvalidDataException)
+                                       or UnauthorizedAccessException or Npgsql.NpgsqlException or Dumping.BackupFailedException
+                                       or Encryption.BackupIntegrityException or FormatException or InvalidDataException
+                                       or System.Text.Json.JsonException)
         {
             await Output.WriteLineAsync($"error: {ex.Message}");
             return BackupCommandLine.Failed;

@@ -36,6 +36,8 @@ public sealed class BackupOptions
 
     public string PgRestore => Path.Combine(PostgresBinDirectory, "pg_restore");
 
+    public string Psql => Path.Combine(PostgresBinDirectory, "psql");
+
     public string InitDb => Path.Combine(PostgresBinDirectory, "initdb");
 
     public string Postgres => Path.Combine(PostgresBinDirectory, "postgres");
@@ -65,8 +67,11 @@ public sealed class OffsiteOptions
     /// <summary>A mounted folder (NFS, USB disk) each verified backup is copied to.</summary>
     public string? Directory { get; set; }
 
-    /// <summary>An rclone destination such as <c>s3-backups:smsbridge</c> (configured in rclone.conf).</summary>
+    /// <summary>An rclone destination such as <c>s3-backups:smsbridge</c> (configured in rclone.conf or by <c>RCLONE_CONFIG_*</c>).</summary>
     public string? RcloneRemote { get; set; }
+
+    /// <summary>The rclone.conf to use (kept 0600 beside the other secrets); rclone's own default when unset.</summary>
+    public string? RcloneConfig { get; set; }
 
     public string Rclone { get; set; } = "rclone";
 }

@@ -12,8 +12,13 @@ namespace SmsBridge.Backup.Dumping;
 /// </summary>
 public static class TableFingerprints
 {
-    private const string SessionSettings =
-        "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET bytea_output = 'hex'";
+    /// <summary>The text form every fingerprint is taken in, as <c>SET</c> statements (<c>SET LOCAL</c> inside a restore's transaction).</summary>
+    internal static string SessionSettings(bool local = false) => string.Join("; ",
+        new[] { "TIME ZONE 'UTC'", "DateStyle = 'ISO, YMD'", "IntervalStyle = 'postgres'", "extra_float_digits = 3", "bytea_output = 'hex'" }
+            .Select(setting => (local ? "SET LOCAL " : "SET ") + setting));
+
+    /// <summary>A table's row count and fingerprint; <c>{0}</c> is the table's quoted name, its rows aliased <c>t</c>.</summary>
+    internal const string CountAndFingerprint = "SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text FROM {0} t";
 
     private const string UserTables = """
         SELECT format('%I.%I', n.nspname, c.relname)
@@ -28,7 +33,7 @@ public static class TableFingerprints
     public static async Task<List<TableContents>> CaptureAsync(NpgsqlConnection connection, CancellationToken cancellationToken,
         NpgsqlTransaction? transaction = null)
     {
-        await using (var settings = new NpgsqlCommand(SessionSettings, connection, transaction))
+        await using (var settings = new NpgsqlCommand(SessionSettings(), connection, transaction))
         {
             await settings.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -44,8 +49,8 @@ public static class TableFingerprints
         foreach (var table in tables)
         {
             // The name was quoted by the server (format %I); identifiers cannot be bound as parameters.
-            await using var count = new NpgsqlCommand(
-                $"SELECT count(*), coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text FROM {table} t", connection, transaction);
+            await using var count = new NpgsqlCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, CountAndFingerprint, table),
+                connection, transaction);
             await using var reader = await count.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             contents.Add(new TableContents(table, reader.GetInt64(0), reader.GetString(1)));

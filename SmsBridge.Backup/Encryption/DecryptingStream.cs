@@ -20,6 +20,7 @@ public sealed class DecryptingStream : Stream
     private int _plainOffset;
     private int _plainLength;
     private long _index;
+    private long _consumed;
     private bool _sawFinal;
 
     public DecryptingStream(Stream input, BackupKey key, string artefactName)
@@ -90,6 +91,8 @@ public sealed class DecryptingStream : Stream
     private async Task ReadChunkAsync(CancellationToken cancellationToken)
     {
         if (_header is null) await ReadHeaderAsync(cancellationToken);
+        // Where the chunk starts in the file, so an operator can find the damaged bytes (e.g. against another copy).
+        var at = $"chunk {_index} (at byte {_consumed})";
         var prefix = new byte[ChunkFormat.RecordPrefixSize + ChunkFormat.NonceSize];
         var read = await ReadFullyAsync(prefix, cancellationToken);
         if (read < prefix.Length)
@@ -102,13 +105,13 @@ public sealed class DecryptingStream : Stream
         var length = BinaryPrimitives.ReadInt32BigEndian(prefix.AsSpan(1));
         if (flag > 1 || length < 0 || length > _chunkSize)
         {
-            throw new BackupIntegrityException($"{_artefactName} is corrupt: chunk {_index} has a damaged header.");
+            throw new BackupIntegrityException($"{_artefactName} is corrupt: {at} has a damaged header.");
         }
 
         var body = new byte[length + ChunkFormat.TagSize];
         if (await ReadFullyAsync(body, cancellationToken) < body.Length)
         {
-            throw new BackupIntegrityException($"{_artefactName} is truncated inside chunk {_index}.");
+            throw new BackupIntegrityException($"{_artefactName} is truncated inside {at}.");
         }
 
         var final = flag == 1;
@@ -120,7 +123,7 @@ public sealed class DecryptingStream : Stream
         catch (AuthenticationTagMismatchException)
         {
             throw new BackupIntegrityException(
-                $"{_artefactName} is corrupt or was tampered with: chunk {_index} failed authentication (a changed, reordered or misplaced chunk).");
+                $"{_artefactName} is corrupt or was tampered with: {at} failed authentication (a changed, reordered or misplaced chunk).");
         }
 
         _index++;
@@ -146,6 +149,7 @@ public sealed class DecryptingStream : Stream
             var read = await _input.ReadAsync(buffer[total..], cancellationToken);
             if (read == 0) break;
             total += read;
+            _consumed += read;
         }
 
         return total;

@@ -11,7 +11,7 @@ public sealed class OffsiteCopier(BackupOptions options)
     {
         var targets = new List<IOffsiteTarget>();
         if (!string.IsNullOrWhiteSpace(options.Offsite.Directory)) targets.Add(new DirectoryOffsite(options.Offsite.Directory));
-        if (!string.IsNullOrWhiteSpace(options.Offsite.RcloneRemote)) targets.Add(new RcloneOffsite(options.Offsite.Rclone, options.Offsite.RcloneRemote));
+        if (!string.IsNullOrWhiteSpace(options.Offsite.RcloneRemote)) targets.Add(new RcloneOffsite(options.Offsite.Rclone, options.Offsite.RcloneRemote, options.Offsite.RcloneConfig));
         return targets;
     }
 

@@ -5,9 +5,11 @@ namespace SmsBridge.Backup.Offsite;
 
 /// <summary>
 /// An rclone remote (S3, B2, SFTP, ... as configured in rclone.conf). Artefacts are already encrypted, so the
-/// remote only ever sees ciphertext. The manifest is copied last: a copy without it is incomplete.
+/// remote only ever sees ciphertext. The manifest is copied last: a copy without it is incomplete. The remote is
+/// configured as the operator configures rclone anyway: a config file (<paramref name="config"/>, else rclone's default)
+/// or <c>RCLONE_CONFIG_&lt;NAME&gt;_*</c> variables in the service's environment, which rclone reads itself.
 /// </summary>
-public sealed class RcloneOffsite(string rclone, string remote) : IOffsiteTarget
+public sealed class RcloneOffsite(string rclone, string remote, string? config = null) : IOffsiteTarget
 {
     private string RemotePath(string id) => $"{remote.TrimEnd('/')}/{id}";
 
@@ -21,7 +23,7 @@ public sealed class RcloneOffsite(string rclone, string remote) : IOffsiteTarget
 
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
     {
-        var (result, output) = await ExternalTool.CaptureAsync(new ToolInvocation(rclone, ["lsf", "--dirs-only", remote]), cancellationToken);
+        var (result, output) = await ExternalTool.CaptureAsync(Invocation(["lsf", "--dirs-only", remote]), cancellationToken);
         if (!result.Succeeded) throw new InvalidOperationException($"rclone lsf {remote} failed: {result.ErrorTail}");
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => l.TrimEnd('/')).Where(BackupStore.IsValidId)];
@@ -33,7 +35,11 @@ public sealed class RcloneOffsite(string rclone, string remote) : IOffsiteTarget
 
     private async Task RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var result = await ExternalTool.RunAsync(new ToolInvocation(rclone, arguments), cancellationToken: cancellationToken);
+        var result = await ExternalTool.RunAsync(Invocation(arguments), cancellationToken: cancellationToken);
         if (!result.Succeeded) throw new InvalidOperationException($"rclone {arguments[0]} failed (exit code {result.ExitCode}): {result.ErrorTail.Trim()}");
     }
+
+    private ToolInvocation Invocation(IReadOnlyList<string> arguments) => config is null
+        ? new ToolInvocation(rclone, arguments)
+        : new ToolInvocation(rclone, arguments) { Environment = new() { ["RCLONE_CONFIG"] = config } };
 }

@@ -19,8 +19,8 @@ public sealed record RestoreResult(string BackupId, string TargetDatabase, strin
 /// <summary>
 /// Restores a backup into a real database as its owner: the artefacts are checked and fully decrypted first (a
 /// damaged or foreign backup restores nothing), a verified safety backup of the target is taken, then pg_restore
-/// replaces the backup's objects in ONE transaction (all or nothing), and every table's count and fingerprint
-/// are checked against the manifest. The Redis snapshot is written out for the operator to load.
+/// replaces the backup's objects in ONE transaction (all or nothing) that commits only once every table's count and
+/// fingerprint matched the manifest. The Redis snapshot is written out for the operator to load.
 /// </summary>
 public sealed partial class BackupRestorer(
     BackupOptions options,
@@ -72,26 +72,16 @@ public sealed partial class BackupRestorer(
             throw new BackupFailedException("restore", $"The safety backup of {target.Database} failed ({safety.Error}); nothing was restored.");
         }
 
-        progress.Report($"[3/5] Restoring {id} into {target.Database} in one transaction (safety backup: {safety.Id})");
+        progress.Report($"[3/5] Restoring {id} into {target.Database} in one transaction that commits only if all " +
+            $"{expected.Tables.Count} tables match the manifest (safety backup: {safety.Id})");
         using (var scratch = await ScratchFolder.CreateAsync(options, cancellationToken))
         {
             var list = Path.Combine(scratch.Path, "restore.list");
             await File.WriteAllTextAsync(list, await RestorableEntriesAsync(folder, dump, cancellationToken), cancellationToken);
-            await RestoreIntoAsync(folder, dump, target, list, scratch.Path, expected.Tables.Count, progress, cancellationToken);
+            await RestoreIntoAsync(id, folder, dump, expected.Tables, target, list, scratch.Path, safety.Id, progress, cancellationToken);
         }
 
-        progress.Report($"[4/5] Comparing {expected.Tables.Count} tables of {target.Database} with the backup's manifest");
-        await using (var connection = target.OpenConnection())
-        {
-            await connection.OpenAsync(cancellationToken);
-            var problems = TableFingerprints.Compare(expected.Tables, await TableFingerprints.CaptureAsync(connection, cancellationToken));
-            if (problems.Count > 0)
-            {
-                throw new BackupFailedException("restore",
-                    $"The restored database does not match backup {id}: {string.Join("; ", problems)}. Safety backup {safety.Id} holds the state before the restore.");
-            }
-        }
-
+        progress.Report($"[4/5] Committed: {expected.Tables.Count} tables of {target.Database} matched backup {id}; rebuilding the backups catalogue");
         await ResyncCatalogueAsync(cancellationToken);
 
         progress.Report("[5/5] Redis");
@@ -115,31 +105,63 @@ public sealed partial class BackupRestorer(
         return string.Join('\n', listing.Split('\n').Where(line => !SuperuserOnlyEntry().IsMatch(line))) + "\n";
     }
 
-    private async Task RestoreIntoAsync(string folder, ArtefactEntry dump, PostgresTarget target, string list, string privateDirectory,
-        int tableCount, IProgress<string> progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// pg_restore writes the restore as SQL, which psql runs between our own BEGIN and COMMIT with the manifest check
+    /// before COMMIT (<see cref="RestoreCheckScript"/>). COMMIT is sent only after pg_restore finished: a dump that breaks
+    /// off, a failed statement or a mismatch leaves the transaction open or aborted, and the server rolls it back.
+    /// </summary>
+    private async Task RestoreIntoAsync(string id, string folder, ArtefactEntry dump, IReadOnlyList<TableContents> expected, PostgresTarget target,
+        string list, string privateDirectory, string safetyId, IProgress<string> progress, CancellationToken cancellationToken)
     {
         using var passFile = target.CreatePassFile(privateDirectory);
         // --no-owner/--no-acl: objects belong to the restoring owner, whose default privileges grant the app and backup roles.
-        List<string> arguments = ["--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-owner", "--no-acl", "--verbose", "--use-list", list];
-        arguments.AddRange(target.ConnectionArguments());
-        var tablesDone = 0;
-        var invocation = new ToolInvocation(options.PgRestore, arguments)
+        var script = new ToolInvocation(options.PgRestore,
+            ["--clean", "--if-exists", "--exit-on-error", "--no-owner", "--no-acl", "--verbose", "--use-list", list, "--file", "-"])
         {
-            Environment = passFile.Environment,
             OnErrorLine = line =>
             {
                 if (line.Contains("processing data for table", StringComparison.Ordinal))
                 {
-                    progress.Report($"      data {Interlocked.Increment(ref tablesDone)}/{tableCount}: {line[(line.IndexOf("table", StringComparison.Ordinal) + 6)..]}");
+                    progress.Report($"      data: {line[(line.IndexOf("table", StringComparison.Ordinal) + 6)..]}");
                 }
             },
         };
-        var result = await ExternalTool.RunAsync(invocation, writeInput: (stdin, ct) => reader.DecryptToAsync(folder, dump, stdin, ct),
-            cancellationToken: cancellationToken);
+        string? mismatch = null;
+        List<string> arguments = ["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", "-"];
+        arguments.AddRange(target.ConnectionArguments());
+        var psql = new ToolInvocation(options.Psql, arguments)
+        {
+            Environment = new(passFile.Environment) { ["PGOPTIONS"] = "-c client_min_messages=warning" },
+            OnErrorLine = line =>
+            {
+                var at = line.IndexOf(RestoreCheckScript.MismatchMarker, StringComparison.Ordinal);
+                if (at >= 0) mismatch = line[(at + RestoreCheckScript.MismatchMarker.Length)..].Trim();
+            },
+        };
+        var result = await ExternalTool.RunAsync(psql, writeInput: async (sql, ct) =>
+        {
+            await sql.WriteAsync(Encoding.UTF8.GetBytes(RestoreCheckScript.Begin), ct);
+            var written = await ExternalTool.RunAsync(script, readOutput: (restoreSql, ct2) => restoreSql.CopyToAsync(sql, 1 << 16, ct2),
+                writeInput: (archive, ct2) => reader.DecryptToAsync(folder, dump, archive, ct2), cancellationToken: ct);
+            if (!written.Succeeded)
+            {
+                throw new BackupFailedException("restore",
+                    $"pg_restore could not read the dump (exit code {written.ExitCode}); nothing was committed, {target.Database} is unchanged: {LastError(written.ErrorTail)}");
+            }
+
+            await sql.WriteAsync(Encoding.UTF8.GetBytes(RestoreCheckScript.Check(expected) + RestoreCheckScript.Commit), ct);
+        }, cancellationToken: cancellationToken);
+        if (mismatch is not null)
+        {
+            throw new BackupFailedException("restore",
+                $"The restored data does not match backup {id}: {mismatch}. The restore was rolled back; {target.Database} is unchanged " +
+                $"(safety backup {safetyId} holds it too).");
+        }
+
         if (!result.Succeeded)
         {
             throw new BackupFailedException("restore",
-                $"pg_restore failed (exit code {result.ExitCode}) and rolled back; {target.Database} is unchanged: {LastError(result.ErrorTail)}");
+                $"The restore failed (psql exit code {result.ExitCode}) and rolled back; {target.Database} is unchanged: {LastError(result.ErrorTail)}");
         }
     }
 

@@ -50,7 +50,7 @@ public sealed class CommandLineTests(BackupGraphFixture graph)
     public async Task Every_command_of_the_built_executable_has_help()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "SmsBridge.Backup.dll");
-        foreach (var command in new[] { "", "backup", "backup now", "list", "verify", "restore", "prune" })
+        foreach (var command in new[] { "", "backup", "backup now", "list", "verify", "restore", "prune", "decrypt" })
         {
             using var process = Process.Start(new ProcessStartInfo("dotnet", [dll, .. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"])
             {
