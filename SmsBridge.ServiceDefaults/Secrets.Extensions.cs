@@ -65,14 +65,14 @@ public static partial class Extensions
         }
     }
 
-    /// <summary>One line per unsafe secret present, naming its environment variable and what is wrong with it.</summary>
+    /// <summary>One line per unsafe secret present (weak, or a key of the wrong form), naming its environment variable and what is wrong.</summary>
     public static IEnumerable<string> FindWeakSecrets(IConfiguration configuration)
     {
         foreach (var entry in configuration.GetSection("Secrets").GetChildren().OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             // Absent is FindMissingSecrets' to report (for the secrets a service requires); here only what was given.
             if (entry.Value is null || SecretFiles.NamesFile(entry.Key)) continue;
-            if (Weakness(entry.Value) is { } weakness) yield return $"Secrets__{entry.Key} {weakness}";
+            if ((Weakness(entry.Value) ?? SecretKeyFormats.Problem(entry.Key, entry.Value)) is { } weakness) yield return $"Secrets__{entry.Key} {weakness}";
         }
 
         foreach (var entry in configuration.GetSection("ConnectionStrings").GetChildren().OrderBy(e => e.Key, StringComparer.Ordinal))

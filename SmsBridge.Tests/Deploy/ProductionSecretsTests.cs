@@ -10,6 +10,7 @@ namespace SmsBridge.Tests.Deploy;
 public sealed class ProductionSecretsTests
 {
     private const string Strong = "k3Hq9ZtP0aXw7YvB2nM5cR8dL1fG4sJ6";
+    private static readonly string StrongKey = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(Strong));
 
     private static List<string> Problems(params (string Key, string? Value)[] values) =>
         Extensions.FindWeakSecrets(new ConfigurationBuilder()
@@ -27,7 +28,7 @@ public sealed class ProductionSecretsTests
     [InlineData("whsec_abc", "is shorter than 16 characters")]
     public void A_weak_secret_is_named_with_what_is_wrong(string value, string reason)
     {
-        var problems = Problems(("Secrets:BackendApiKey", value), ("Secrets:HashKey", Strong));
+        var problems = Problems(("Secrets:BackendApiKey", value), ("Secrets:HashKey", StrongKey));
 
         Assert.Equal([$"Secrets__BackendApiKey {reason}"], problems);
     }
@@ -57,6 +58,8 @@ public sealed class ProductionSecretsTests
         {
             "ConnectionStrings:cache" => $"127.0.0.1:1,password={Strong}",
             _ when key.StartsWith("ConnectionStrings:", StringComparison.Ordinal) => $"Host=127.0.0.1;Port=1;Username=smsbridge_app;Password={Strong};Database=smsbridge",
+            "Secrets:WebhookSecret" => "whsec_" + StrongKey,
+            _ when SecretKeyFormats.Base64Keys.ContainsKey(key["Secrets:".Length..]) => StrongKey,
             _ => Strong,
         });
 
@@ -125,6 +128,29 @@ public sealed class ProductionSecretsTests
 
         Assert.Equal("Secrets__BackupEncryptionKey_FILE names /run/secrets/no-such-backup-encryption-key, but it does not exist: " +
                      "create the file (deploy/setup-production.sh does) or fix the path.", line);
+    }
+
+    [Theory]
+    [InlineData("Secrets:PinEncryptionKey", "not base64 at all, but long enough!", "is not base64 of 32 bytes")]
+    [InlineData("Secrets:HashKey", "c2hvcnQga2V5IG9mIDI0IGJ5dGVzIG9ubHkh", "is not base64 of 32 bytes")]
+    [InlineData("Secrets:WebhookSecret", "whsec_not-base64-but-long-enough", "is not whsec_ and base64 of 24 to 64 bytes")]
+    public void A_key_that_does_not_decode_to_its_size_is_named(string setting, string value, string reason)
+    {
+        var problem = Assert.Single(Problems((setting, value)));
+
+        Assert.StartsWith($"{SecretFiles.Variable(setting)} {reason}", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_backup_worker_with_a_malformed_key_exits_1_in_one_line_not_a_stack_trace()
+    {
+        var settings = StrongSecrets(BackupRequiredSecrets.Settings);
+        settings["Secrets__BackupEncryptionKey"] = "this-is-long-but-it-is-not-base64!";
+
+        var line = AssertRefusedInOneLine(await RunInProductionAsync("SmsBridge.Backup", settings), "this-is-long-but-it-is-not-base64!");
+
+        Assert.Contains("Secrets__BackupEncryptionKey is not base64 of 32 bytes (generate one with: openssl rand -base64 32)", line, StringComparison.Ordinal);
     }
 
     [Fact]
