@@ -38,7 +38,13 @@ public sealed class PostgresRestartTests(GraphFixture graph)
         await running.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Empty(load.NoAnswer); // every call was answered within the 10 s request limit
-        Assert.All(load.Answers, a => Assert.Contains(a.Status, a.Operation == "pin-setup" ? [200, 403, 503] : new[] { 200, 202, 503 }));
+        // Fast 503s during the outage let the loop spin, so registration may also meet its rate limit (429, a contract answer).
+        Assert.All(load.Answers, a => Assert.Contains(a.Status, a.Operation switch
+        {
+            "pin-setup" => [200, 403, 503],
+            "register" => [200, 429, 503],
+            _ => new[] { 202, 503 },
+        }));
         Assert.Contains(load.Answers, a => a.Status == 503);
         Assert.Contains(load.Answers, a => a.Status == 202);
         Assert.Equal(receiverPid, await app.ProcessIdAsync("receiver")); // recovered without a restart
