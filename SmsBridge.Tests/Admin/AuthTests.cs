@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -130,7 +131,7 @@ public sealed class AuthTests(AdminGraphFixture graph)
             "create-admin", "--username", user, "--role", "viewer");
         Assert.True(exit == 0, error);
 
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var audit = new AdminAudit(new AuditLog(graph.Database, NullLogger<AuditLog>.Instance), clock);
         using var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 100 });
         var login = new LoginService(new UserStore(graph.Database), audit, clock, Options.Create(new LoginOptions()), cache);
@@ -157,7 +158,7 @@ public sealed class AuthTests(AdminGraphFixture graph)
     [Fact]
     public async Task Failed_logins_from_one_address_are_throttled_across_usernames()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var audit = new AdminAudit(new AuditLog(graph.Database, NullLogger<AuditLog>.Instance), clock);
         using var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = 100 });
         var login = new LoginService(new UserStore(graph.Database), audit, clock,

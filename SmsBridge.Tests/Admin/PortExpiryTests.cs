@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -30,7 +31,7 @@ public sealed class PortExpiryTests(AdminGraphFixture graph)
             while ((read = await stream.ReadAsync(buffer, serverStop.Token)) > 0) await stream.WriteAsync(buffer.AsMemory(0, read), serverStop.Token);
         });
 
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var forwarder = PortForwarder.Start(new IPEndPoint(IPAddress.Loopback, 0), (IPEndPoint)echo.LocalEndpoint, null,
             TimeSpan.FromSeconds(5), NullLogger.Instance);
         var expired = new TaskCompletionSource();
@@ -82,7 +83,7 @@ public sealed class PortExpiryTests(AdminGraphFixture graph)
     {
         // A registry of its own on the shared database, forwarding "pgbouncer" (absent in this graph, so the admin
         // service never holds it) to the graph's Redis. Not started: its start-up reconciliation is the admin's job.
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = Options.Create(new MonitoringOptions
         {
             BindAddress = "127.0.0.1",
