@@ -108,7 +108,7 @@ public sealed class SecondFactorService(
         }
 
         if (method is null) return await login.FailAsync(user.Username, sourceAddress, failures, "auth.second_factor_failed", cancellationToken);
-        await login.SucceededAsync(user.Username, cancellationToken);
+        if (failures > 0) await login.SucceededAsync(user.Username, cancellationToken);
         return new LoginResult(LoginOutcome.Succeeded, user, Method: method);
     }
 

@@ -69,11 +69,15 @@ public sealed class ApiTokenService(ApiTokenStore store, AdminChanges changes, T
         var now = time.GetUtcNow();
         var revoked = await changes.RunAsync<ApiToken>(actor, async change =>
         {
-            // Revoked meanwhile by someone else: nothing to change, nothing to audit.
-            if (!await store.RevokeAsync(change.Transaction, id, actor.Name, now, cancellationToken)) return Failure.Conflict(ErrorCodes.Conflict, "");
+            if (!await store.RevokeAsync(change.Transaction, id, actor.Name, now, cancellationToken))
+            {
+                return Failure.Conflict(ErrorCodes.Conflict, "the token was revoked meanwhile"); // nothing changed, nothing to audit
+            }
+
             change.Audit("token.revoked", token.Name, new Dictionary<string, object?> { ["token_id"] = id, ["owner"] = token.Owner });
             return token with { RevokedAt = now, RevokedBy = actor.Name };
         }, cancellationToken);
+        // Revoked by someone else meanwhile: answer the token as it now stands, as for one revoked before.
         return revoked.Succeeded ? revoked : await store.FindAsync(id, cancellationToken) ?? token;
     }
 
