@@ -25,8 +25,15 @@ public sealed class HostileInputTests(GraphFixture graph)
         var answers = new List<(string Name, int Status, string Body)>();
         foreach (var (name, request) in requests)
         {
-            var (status, body) = await RawHttp.SendAsync(port, request, TimeSpan.FromSeconds(10));
-            answers.Add((name, status, body));
+            try
+            {
+                var (status, body) = await RawHttp.SendAsync(port, request, TimeSpan.FromSeconds(10));
+                answers.Add((name, status, body));
+            }
+            catch (InvalidOperationException unanswered)
+            {
+                throw new InvalidOperationException($"{name}: {unanswered.Message}", unanswered);
+            }
         }
 
         Assert.Empty(answers.Where(a => a.Status >= 500).Select(a => $"{a.Name} → {a.Status}"));

@@ -9,6 +9,8 @@ namespace SmsBridge.Tests.Faults;
 /// </summary>
 public static class RawHttp
 {
+    private const int Chunk = 16 * 1024;
+
     public static async Task<(int Status, string Body)> SendAsync(int port, byte[] request, TimeSpan limit)
     {
         using var timeout = new CancellationTokenSource(limit);
@@ -17,11 +19,16 @@ public static class RawHttp
         var stream = client.GetStream();
         try
         {
-            await stream.WriteAsync(request, timeout.Token);
+            // The server may answer (413) and close before it has read an oversized request. Bytes sent after its close
+            // make its kernel reset the connection, and a reset discards the answer unread here: stop once it arrives.
+            for (var sent = 0; sent < request.Length && client.Available == 0; sent += Chunk)
+            {
+                await stream.WriteAsync(request.AsMemory(sent, Math.Min(Chunk, request.Length - sent)), timeout.Token);
+            }
         }
         catch (IOException)
         {
-            // The server may answer and close before reading an oversized request to the end; read its answer.
+            // Reset while sending: read whatever answer arrived.
         }
 
         using var response = new MemoryStream();
