@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin;
 
 public static class ApiResults
 {

@@ -1,11 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Accounts.SecondFactor;
 using SmsBridge.Admin.Accounts.Tokens;
 using SmsBridge.Admin.Auditing;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin.Accounts;
 
 public sealed record ConfirmSecondFactorRequest(string? Code);
 

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Auditing;
-using SmsBridge.Admin.Blacklist;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin.Blacklist;
 
 public sealed record AddBlacklistRequest(string? MobileNumber, string? Reason);
 

@@ -5,11 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Auditing;
-using SmsBridge.Admin.Monitoring;
 using SmsBridge.Admin.Settings;
 using SmsBridge.Data.Settings;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin.Monitoring;
 
 public sealed record OpenPortRequest(string? Service, int? DurationMinutes, string? AllowedSource);
 

@@ -2,9 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Auditing;
-using SmsBridge.Admin.Settings;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin.Settings;
 
 public sealed record SettingsView(int Version, bool IsActive, DateTimeOffset CreatedAt, string CreatedBy, string ChangeNote,
     DateTimeOffset? ActivatedAt, JsonObject Settings)
