@@ -31,13 +31,9 @@ public static class SettingsApi
     }
 
     private static async Task<Results<Created<SettingsView>, ProblemHttpResult>> CreateAsync(CreateSettingsRequest request,
-        SettingsService settings, HttpContext context, CancellationToken ct)
-    {
-        var outcome = await settings.CreateAsync(request.Settings, request.ChangeNote, Actor.From(context), ct);
-        return outcome.Failure is { } failure
-            ? failure.ToProblem()
-            : TypedResults.Created($"/admin/settings/history", SettingsView.From(outcome.Value!));
-    }
+        SettingsService settings, HttpContext context, CancellationToken ct) =>
+        (await settings.CreateAsync(request.Settings, request.ChangeNote, Actor.From(context), ct))
+            .CreatedOr(_ => "/admin/settings/history", SettingsView.From);
 
     private static async Task<Results<Ok<SettingsView>, ProblemHttpResult>> ActivateAsync(int version, ActivateSettingsRequest? request,
         SettingsService settings, HttpContext context, CancellationToken ct) =>
