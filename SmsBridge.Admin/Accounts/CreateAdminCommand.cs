@@ -1,5 +1,4 @@
 using Npgsql;
-using SmsBridge.Admin.Api;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.ServiceDefaults.Web;
 

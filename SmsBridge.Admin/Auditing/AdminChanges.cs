@@ -1,5 +1,4 @@
 using Npgsql;
-using SmsBridge.Admin.Api;
 using SmsBridge.Data.Audit;
 
 namespace SmsBridge.Admin.Auditing;

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
-using SmsBridge.Admin.Api;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.ServiceDefaults.Web;
 

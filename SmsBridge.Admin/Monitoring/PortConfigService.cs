@@ -1,4 +1,3 @@
-using SmsBridge.Admin.Api;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.Admin.Settings;
 using SmsBridge.Data.Settings;

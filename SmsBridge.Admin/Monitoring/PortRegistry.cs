@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
-using SmsBridge.Admin.Api;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.Admin.Settings;
 using SmsBridge.ServiceDefaults.Web;

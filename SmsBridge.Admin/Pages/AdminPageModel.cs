@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SmsBridge.Admin.Accounts;
-using SmsBridge.Admin.Api;
 using SmsBridge.Admin.Auditing;
 
 namespace SmsBridge.Admin.Pages;

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using SmsBridge.Admin.AuditTrail;
+using SmsBridge.Admin.Auditing;
 
 namespace SmsBridge.Admin.Pages;
 

@@ -1,10 +1,10 @@
-using SmsBridge.Admin.Dashboard;
+using SmsBridge.Admin.Overview;
 
 namespace SmsBridge.Admin.Pages;
 
-public sealed class IndexModel(DashboardService dashboard) : AdminPageModel
+public sealed class IndexModel(OverviewService overview) : AdminPageModel
 {
-    public DashboardView View { get; private set; } = null!;
+    public SystemOverview View { get; private set; } = null!;
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => View = await dashboard.GetAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => View = await overview.GetAsync(cancellationToken);
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using SmsBridge.Admin.Api;
 using SmsBridge.Data.Settings;
 
 namespace SmsBridge.Admin.Settings;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using SmsBridge.Admin.Api;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.Admin.Monitoring;
 

@@ -49,7 +49,7 @@ public sealed class AccountBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
 
         // Enrol: the QR code is shown with the key under it; the code from the app turns it on and shows the recovery codes once.
         var page = await SignInWithPasswordAsync();
-        await _browser.ExpectAsync(page, page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 }), "the dashboard");
+        await _browser.ExpectAsync(page, page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 }), "the overview");
         await page.GetByRole(AriaRole.Link, new() { Name = "Account" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-step sign-in" }).ClickAsync();
         await _browser.ExpectAsync(page, page.Locator("figure.qr svg"), "the QR code");
@@ -71,7 +71,7 @@ public sealed class AccountBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
         Assert.EndsWith("/login/code", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
         await page.GetByLabel("Code from your authenticator app, or a recovery code").FillAsync(await phone.NextCodeAsync());
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
-        await _browser.ExpectAsync(page, page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 }), "the dashboard after the code");
+        await _browser.ExpectAsync(page, page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 }), "the overview after the code");
         await SignOutAsync(page);
 
         // A wrong code is refused on the page; a recovery code (typed loosely) signs in once.
@@ -82,7 +82,7 @@ public sealed class AccountBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("That code is not right");
         await codeField.FillAsync(recoveryCodes[3].ToLowerInvariant().Replace("-", " "));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
-        await _browser.ExpectAsync(page, page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 }), "the dashboard after a recovery code");
+        await _browser.ExpectAsync(page, page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 }), "the overview after a recovery code");
         await page.GetByRole(AriaRole.Link, new() { Name = "Account" }).ClickAsync();
         await Assertions.Expect(page.Locator("#second-factor-status")).ToContainTextAsync("9 recovery code(s) left");
 

@@ -10,7 +10,7 @@ namespace SmsBridge.Tests.Admin;
 /// PostgreSQL every call that needs it answers 503 with Retry-After: the API as problem+json, wherever it fails (an endpoint
 /// behind a cookie session, or HTTP Basic itself, which reads the account), and the pages and the login form as a readable
 /// page in the layout; once it is back, the same calls work. Redis holds nothing the admin service needs: without it the
-/// API and the pages keep working and only the dashboard's health and doctor, the two places that ask Redis, report it down.
+/// API and the pages keep working and only the overview's health and doctor, the two places that ask Redis, report it down.
 /// </summary>
 [Collection(OutageGraphCollection.Name)]
 public sealed class AdminOutageTests(GraphFixture graph)
@@ -129,12 +129,12 @@ public sealed class AdminOutageTests(GraphFixture graph)
         await page.GetByLabel("Username").FillAsync(Admin);
         await page.GetByLabel("Password").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await browser.ExpectAsync(page, page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 }), "the dashboard after sign-in");
+        await browser.ExpectAsync(page, page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 }), "the overview after sign-in");
         return page;
     }
 
     [Fact]
-    public async Task Without_redis_the_admin_service_keeps_working_and_the_dashboard_and_doctor_say_redis_is_down()
+    public async Task Without_redis_the_admin_service_keeps_working_and_the_overview_and_doctor_say_redis_is_down()
     {
         var app = graph.App;
         using var session = await AdminSession.SignedInAsync(app, Admin, Password);
@@ -159,11 +159,11 @@ public sealed class AdminOutageTests(GraphFixture graph)
                 Assert.Equal(HttpStatusCode.OK, page.StatusCode);
             }
 
-            using (var dashboard = await session.Client.GetAsync(new Uri("/", UriKind.Relative)))
+            using (var overview = await session.Client.GetAsync(new Uri("/", UriKind.Relative)))
             {
-                Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+                Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
                 Assert.Matches("<th scope=\"row\">redis</th><td><span class=\"status status-(degraded|unhealthy)\">",
-                    await dashboard.Content.ReadAsStringAsync());
+                    await overview.Content.ReadAsStringAsync());
             }
 
             using (var doctor = await basic.GetAsync(new Uri("/admin/doctor", UriKind.Relative)))
@@ -178,9 +178,9 @@ public sealed class AdminOutageTests(GraphFixture graph)
             await app.RestartResourceAsync("cache");
         }
 
-        using (var dashboard = await session.Client.GetAsync(new Uri("/", UriKind.Relative)))
+        using (var overview = await session.Client.GetAsync(new Uri("/", UriKind.Relative)))
         {
-            Assert.Matches("<th scope=\"row\">redis</th><td><span class=\"status status-healthy\">", await dashboard.Content.ReadAsStringAsync());
+            Assert.Matches("<th scope=\"row\">redis</th><td><span class=\"status status-healthy\">", await overview.Content.ReadAsStringAsync());
         }
     }
 

@@ -8,7 +8,7 @@ namespace SmsBridge.Tests.Admin;
 
 /// <summary>
 /// The web UI in Debian's Chromium, headless, driven by Playwright: an operator logs in, changes a setting and rolls it
-/// back, blacklists and un-blacklists a number (with JavaScript off), opens and closes a port. The dashboard
+/// back, blacklists and un-blacklists a number (with JavaScript off), opens and closes a port. The overview
 /// screenshot is saved under TestResults/ as an artefact.
 /// </summary>
 [Collection(AdminGraphCollection.Name)]
@@ -52,11 +52,11 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try
         {
-            await page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 }).WaitForAsync();
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 }).WaitForAsync();
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"no dashboard after login at {page.Url}: {await page.ContentAsync()}");
+            Assert.Fail($"no overview after login at {page.Url}: {await page.ContentAsync()}");
         }
 
         return page;
@@ -120,8 +120,8 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
             Assert.True(exit == 0 && output == "PONG", $"redis-cli through the port opened in the UI: {exit} {output}");
         }
 
-        // The dashboard with the open port, saved as the test's artefact.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
+        // The overview with the open port, saved as the test's artefact.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Overview" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Open monitoring ports" })).ToBeVisibleAsync();
         var openPorts = page.GetByRole(AriaRole.Region, new() { Name = "Open monitoring ports" });
         await Assertions.Expect(openPorts.GetByRole(AriaRole.Row, new() { Name = "redis" })).ToContainTextAsync("admin");
@@ -129,9 +129,9 @@ public sealed class AdminUiBrowserTests(AdminGraphFixture graph) : IAsyncLifetim
         await Assertions.Expect(health.GetByRole(AriaRole.Row, new() { Name = "receiver" })).ToContainTextAsync("healthy");
         await Assertions.Expect(health.GetByRole(AriaRole.Row, new() { Name = "backup" })).ToContainTextAsync("healthy");
         var artefacts = Directory.CreateDirectory(Path.Combine(Repo.Root, "TestResults"));
-        var screenshot = Path.Combine(artefacts.FullName, "admin-dashboard.png");
+        var screenshot = Path.Combine(artefacts.FullName, "admin-overview.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-        Assert.True(new FileInfo(screenshot).Length > 10_000, "the dashboard screenshot was written");
+        Assert.True(new FileInfo(screenshot).Length > 10_000, "the overview screenshot was written");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Monitoring ports" }).ClickAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artefacts.FullName, "admin-ports.png"), FullPage = true });

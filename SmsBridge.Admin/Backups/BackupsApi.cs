@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Auditing;
-using SmsBridge.Admin.Backups;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin.Backups;
 
 public sealed record RestoreRequest(string? ConfirmationToken);
 

@@ -1,11 +1,10 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Accounts.SecondFactor;
 using SmsBridge.Admin.Accounts.Tokens;
 using SmsBridge.Admin.Auditing;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin.Accounts;
 
 public sealed record ConfirmSecondFactorRequest(string? Code);
 
@@ -60,13 +59,9 @@ public static class AccountApi
     }
 
     private static async Task<Results<Created<TokenView>, ProblemHttpResult>> CreateTokenAsync(CreateTokenRequest request, ClaimsPrincipal user,
-        ApiTokenService tokens, HttpContext context, CancellationToken ct)
-    {
-        var outcome = await tokens.CreateAsync(user, Actor.From(context), request.Name, request.Role, request.ExpiresInDays, ct);
-        return outcome.Failure is { } failure
-            ? failure.ToProblem()
-            : TypedResults.Created($"/admin/account/tokens/{outcome.Value!.Token.Id}", TokenView.Of(outcome.Value.Token, outcome.Value.Secret));
-    }
+        ApiTokenService tokens, HttpContext context, CancellationToken ct) =>
+        (await tokens.CreateAsync(user, Actor.From(context), request.Name, request.Role, request.ExpiresInDays, ct))
+            .CreatedOr(created => $"/admin/account/tokens/{created.Token.Id}", created => TokenView.Of(created.Token, created.Secret));
 
     private static ProblemHttpResult TokenRefused() =>
         AdminProblems.Forbidden("An API token cannot manage the second factor: sign in with your password to do that.");

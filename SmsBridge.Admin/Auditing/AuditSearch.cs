@@ -2,7 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace SmsBridge.Admin.AuditTrail;
+namespace SmsBridge.Admin.Auditing;
 
 public sealed record AuditRow(long Id, DateTimeOffset OccurredAt, string EventType, string Actor, string? SourceAddress, string? Subject,
     JsonElement Details);

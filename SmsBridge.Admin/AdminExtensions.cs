@@ -1,19 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SmsBridge.Admin.Accounts;
-using SmsBridge.Admin.Api;
-using SmsBridge.Admin.AuditTrail;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.Admin.Backups;
 using SmsBridge.Admin.Blacklist;
-using SmsBridge.Admin.Dashboard;
+using SmsBridge.Admin.Doctor;
 using SmsBridge.Admin.Monitoring;
 using SmsBridge.Admin.Operations;
+using SmsBridge.Admin.Overview;
 using SmsBridge.Admin.Settings;
 
 namespace Microsoft.Extensions.Hosting;
 
-public static class AdminApiExtensions
+public static class AdminExtensions
 {
     /// <summary>The admin features behind the API and the UI, one service per capability.</summary>
     public static IHostApplicationBuilder AddAdminFeatures(this IHostApplicationBuilder builder)
@@ -39,7 +38,7 @@ public static class AdminApiExtensions
         builder.Services.AddSingleton<SmsLookup>();
         builder.Services.AddSingleton<AuditSearch>();
         builder.Services.AddSingleton<BackupService>();
-        builder.Services.AddSingleton<DashboardService>();
+        builder.Services.AddSingleton<OverviewService>();
         return builder;
     }
 
@@ -51,6 +50,7 @@ public static class AdminApiExtensions
             .MapBlacklistApi()
             .MapMonitoringApi()
             .MapOperationsApi()
+            .MapAuditApi()
             .MapBackupsApi()
             .MapDoctorApi()
             .MapAccountApi();

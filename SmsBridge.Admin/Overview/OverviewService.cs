@@ -4,13 +4,13 @@ using Npgsql;
 using SmsBridge.Admin.Backups;
 using SmsBridge.Admin.Monitoring;
 
-namespace SmsBridge.Admin.Dashboard;
+namespace SmsBridge.Admin.Overview;
 
 public sealed record ServiceHealth(string Name, string Status, string? Detail);
 
 public sealed record QueueDepths(long SmsPending, long WebhooksPending, long WebhooksDead, long RecoveryPending, long BackupRequestsPending);
 
-public sealed record DashboardView(
+public sealed record SystemOverview(
     IReadOnlyList<ServiceHealth> Health,
     QueueDepths? Queues,
     BackupRecord? LastBackup,
@@ -18,7 +18,7 @@ public sealed record DashboardView(
     DateTimeOffset GeneratedAt);
 
 /// <summary>What an operator checks first: health of each part, queue depths, the last backup, open ports.</summary>
-public sealed class DashboardService(
+public sealed class OverviewService(
     IHttpClientFactory httpClients,
     HealthCheckService health,
     NpgsqlDataSource dataSource,
@@ -26,11 +26,11 @@ public sealed class DashboardService(
     PortRegistry ports,
     TimeProvider time,
     IConfiguration configuration,
-    ILogger<DashboardService> logger)
+    ILogger<OverviewService> logger)
 {
     private static readonly string[] PeerServices = ["receiver", "backup"];
 
-    public async Task<DashboardView> GetAsync(CancellationToken cancellationToken)
+    public async Task<SystemOverview> GetAsync(CancellationToken cancellationToken)
     {
         var services = new List<ServiceHealth>();
         foreach (var name in PeerServices)
@@ -58,7 +58,7 @@ public sealed class DashboardService(
             logger.LogWarning("Dashboard could not read the database: {Error}", ex.Message);
         }
 
-        return new DashboardView(services, queues, last, ports.Snapshot(), time.GetUtcNow());
+        return new SystemOverview(services, queues, last, ports.Snapshot(), time.GetUtcNow());
     }
 
     private async Task<ServiceHealth> PeerAsync(string name, CancellationToken cancellationToken)

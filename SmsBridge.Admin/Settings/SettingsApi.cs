@@ -2,9 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Auditing;
-using SmsBridge.Admin.Settings;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin.Settings;
 
 public sealed record SettingsView(int Version, bool IsActive, DateTimeOffset CreatedAt, string CreatedBy, string ChangeNote,
     DateTimeOffset? ActivatedAt, JsonObject Settings)
@@ -32,13 +31,9 @@ public static class SettingsApi
     }
 
     private static async Task<Results<Created<SettingsView>, ProblemHttpResult>> CreateAsync(CreateSettingsRequest request,
-        SettingsService settings, HttpContext context, CancellationToken ct)
-    {
-        var outcome = await settings.CreateAsync(request.Settings, request.ChangeNote, Actor.From(context), ct);
-        return outcome.Failure is { } failure
-            ? failure.ToProblem()
-            : TypedResults.Created($"/admin/settings/history", SettingsView.From(outcome.Value!));
-    }
+        SettingsService settings, HttpContext context, CancellationToken ct) =>
+        (await settings.CreateAsync(request.Settings, request.ChangeNote, Actor.From(context), ct))
+            .CreatedOr(_ => "/admin/settings/history", SettingsView.From);
 
     private static async Task<Results<Ok<SettingsView>, ProblemHttpResult>> ActivateAsync(int version, ActivateSettingsRequest? request,
         SettingsService settings, HttpContext context, CancellationToken ct) =>

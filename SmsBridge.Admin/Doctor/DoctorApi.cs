@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using SmsBridge.Admin.Doctor;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin.Doctor;
 
 /// <summary><c>GET /admin/doctor</c>: every check run now, against the configured public URL (none given by the caller).</summary>
 public static class DoctorApi

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.ServiceDefaults.Web;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin;
 
 /// <summary>Why an operation was refused; the API answers it as problem+json, the UI shows <see cref="Detail"/>.</summary>
 public sealed record Failure(int Status, string Code, string Detail, string? Field = null)

@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Auditing;
-using SmsBridge.Admin.Blacklist;
 
-namespace SmsBridge.Admin.Api;
+namespace SmsBridge.Admin.Blacklist;
 
 public sealed record AddBlacklistRequest(string? MobileNumber, string? Reason);
 
@@ -21,11 +20,7 @@ public static class BlacklistApi
     }
 
     private static async Task<Results<Created<BlacklistEntry>, ProblemHttpResult>> AddAsync(AddBlacklistRequest request,
-        BlacklistService blacklist, HttpContext context, CancellationToken ct)
-    {
-        var outcome = await blacklist.AddAsync(request.MobileNumber, request.Reason, Actor.From(context), ct);
-        return outcome.Failure is { } failure
-            ? failure.ToProblem()
-            : TypedResults.Created($"/admin/blacklist/{Uri.EscapeDataString(outcome.Value!.MobileNumber)}", outcome.Value);
-    }
+        BlacklistService blacklist, HttpContext context, CancellationToken ct) =>
+        (await blacklist.AddAsync(request.MobileNumber, request.Reason, Actor.From(context), ct))
+            .CreatedOr(entry => $"/admin/blacklist/{Uri.EscapeDataString(entry.MobileNumber)}", entry => entry);
 }
