@@ -44,6 +44,14 @@ public static class ProcessTree
         return ticks / ClockTicksPerSecond;
     }
 
+    /// <summary>
+    /// One process's own CPU seconds, and apart from them those of its children that have exited and been reaped
+    /// (a ceiling tool it ran, for example), which the kernel adds to it once they are gone.
+    /// </summary>
+    public static (double Own, double Reaped) OwnCpuSeconds(int pid) => Stat(pid) is { } s
+        ? ((s.UserTicks + s.SystemTicks) / ClockTicksPerSecond, (s.ChildUserTicks + s.ChildSystemTicks) / ClockTicksPerSecond)
+        : (0, 0);
+
     public static MemorySample Memory(int root, bool withDescendants = true)
     {
         long rss = 0, pss = 0, hwm = 0;

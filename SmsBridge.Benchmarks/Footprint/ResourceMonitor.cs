@@ -8,11 +8,13 @@ namespace SmsBridge.Benchmarks.Footprint;
 /// Watches every process of the graph: CPU used between two marks, and the highest memory seen, sampled each
 /// 500 ms (PostgreSQL's backends come and go, so its peak is the sampled peak of the tree's sum). The product's
 /// resources come from Aspire's resource snapshots (<c>executable.pid</c>); the development tooling is measured
-/// apart: DCP's processes, the Aspire dashboard, and this process, which hosts the AppHost (and the load generator).
+/// apart: DCP's processes, the Aspire dashboard, and this process, which hosts the AppHost. The load generator is a
+/// child process of its own, measured while it runs; a ceiling tool (pgbench, redis-benchmark) is measured once reaped.
 /// </summary>
 public sealed class ResourceMonitor : IAsyncDisposable
 {
-    public const string AppHost = "apphost (in this process)";
+    public const string AppHost = "apphost (benchmark process)";
+    public const string LoadGenerator = "load generator";
     public const string Dcp = "dcp";
     public const string Dashboard = "aspire-dashboard";
 
@@ -31,11 +33,17 @@ public sealed class ResourceMonitor : IAsyncDisposable
         _sampler = Task.Run(SampleAsync);
     }
 
-    /// <summary>CPU per resource; the AppHost's process is left out, since it also drives the load.</summary>
-    public Dictionary<string, double> CpuSeconds()
+    /// <summary>
+    /// CPU seconds so far per resource, DCP, this process (the AppHost, without its children) and the load generator:
+    /// the running process given, or else this process's reaped children (a ceiling tool that has exited).
+    /// </summary>
+    public Dictionary<string, double> CpuSeconds(int? loadGenerator)
     {
         var cpu = _pids.ToDictionary(p => p.Key, p => ProcessTree.CpuSeconds(p.Value), StringComparer.Ordinal);
         cpu[Dcp] = DcpProcesses().Sum(pid => ProcessTree.CpuSeconds(pid, withDescendants: false));
+        var (own, reaped) = ProcessTree.OwnCpuSeconds(Environment.ProcessId);
+        cpu[AppHost] = own;
+        cpu[LoadGenerator] = loadGenerator is { } pid ? ProcessTree.CpuSeconds(pid) : reaped;
         return cpu;
     }
 

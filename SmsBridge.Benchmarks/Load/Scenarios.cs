@@ -22,20 +22,35 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
     /// <summary>A mobile no earlier iteration or run used (+44 7 then 9 digits from a counter seeded by the clock).</summary>
     public static string NextMobile() => "+447" + (Interlocked.Increment(ref _sequence) % 1_000_000_000).ToString("D9", System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task RegisterOnlyAsync(Recorder recorder, CancellationToken cancellationToken)
+    /// <summary>The iteration a phase repeats; <paramref name="from"/> is when it started or, open loop, was scheduled to.</summary>
+    public delegate Task Iteration(Recorder recorder, long from, CancellationToken cancellationToken);
+
+    public Iteration For(string scenario) => scenario switch
     {
-        if (await RegisterAsync(NextMobile(), recorder, cancellationToken) is not null) recorder.Complete();
+        RegisterScenario => RegisterOnlyAsync,
+        ReceiveScenario => ReceiveOnlyAsync,
+        FlowScenario => FullFlowAsync,
+        _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "unknown scenario"),
+    };
+
+    public const string RegisterScenario = "register";
+    public const string ReceiveScenario = "receive";
+    public const string FlowScenario = "flow";
+
+    public async Task RegisterOnlyAsync(Recorder recorder, long from, CancellationToken cancellationToken)
+    {
+        if (await RegisterAsync(NextMobile(), recorder, cancellationToken, from) is not null) recorder.Complete();
     }
 
-    public async Task ReceiveOnlyAsync(Recorder recorder, CancellationToken cancellationToken)
+    public async Task ReceiveOnlyAsync(Recorder recorder, long from, CancellationToken cancellationToken)
     {
         // A well-formed SMS whose code is not live: accepted (202), then rejected by header_hash_check.
-        if (await ReceiveAsync(NextMobile(), "ONBOARD:ZZZZZZZZ", recorder, cancellationToken) is not null) recorder.Complete();
+        if (await ReceiveAsync(NextMobile(), "ONBOARD:ZZZZZZZZ", recorder, cancellationToken, from) is not null) recorder.Complete();
     }
 
-    public async Task FullFlowAsync(Recorder recorder, CancellationToken cancellationToken)
+    public async Task FullFlowAsync(Recorder recorder, long from, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = from;
         var mobile = NextMobile();
         if (await RegisterAsync(mobile, recorder, cancellationToken) is not { } code) return;
 
@@ -79,9 +94,9 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         recorder.Complete();
     }
 
-    private async Task<string?> RegisterAsync(string mobile, Recorder recorder, CancellationToken cancellationToken)
+    private async Task<string?> RegisterAsync(string mobile, Recorder recorder, CancellationToken cancellationToken, long? from = null)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = from ?? Stopwatch.GetTimestamp();
         using var response = await backend.PostAsJsonAsync("/onboarding/register", new { mobile_number = mobile }, cancellationToken);
         recorder.Latency(Register, started);
         if (response.StatusCode != HttpStatusCode.OK)
@@ -94,9 +109,9 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         return body.RootElement.GetProperty("hash").GetString();
     }
 
-    private async Task<Guid?> ReceiveAsync(string mobile, string message, Recorder recorder, CancellationToken cancellationToken)
+    private async Task<Guid?> ReceiveAsync(string mobile, string message, Recorder recorder, CancellationToken cancellationToken, long? from = null)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = from ?? Stopwatch.GetTimestamp();
         using var response = await gateway.PostAsJsonAsync("/sms/receive",
             new { mobile_number = mobile, message, received_at = DateTime.UtcNow.ToString("O") }, cancellationToken);
         recorder.Latency(Receive, started);
