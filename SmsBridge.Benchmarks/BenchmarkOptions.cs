@@ -48,7 +48,8 @@ public sealed record BenchmarkOptions
         Usage: dotnet run -c Release --project SmsBridge.Benchmarks -- [options]
 
           -c, --concurrency N     closed-loop clients in every phase, pgbench and redis-benchmark included (default 16)
-          -d, --duration S        measured seconds per closed-loop phase, pgbench and the idle window (default 20)
+          -d, --duration S        measured seconds per closed-loop phase, pgbench and the idle window; sizes
+                                  redis-benchmark's request count (default 20)
           -w, --warmup S          seconds of unmeasured load before each phase, closed and open loop (default 3)
           -r, --repeat N          runs of every phase and ceiling; the report gives min-max (default 2, at least 1)
               --open-duration S   measured seconds at each open-loop rate (default 10)
@@ -65,7 +66,7 @@ public sealed record BenchmarkOptions
 
         Phases (in this order):
           pgbench   pgbench one-row insert shaped like the inbox write, fresh table each time, same concurrency, superuser
-          redis     redis-benchmark SET and INCR, same concurrency
+          redis     redis-benchmark SET and INCR, same concurrency, 20,000 requests each per second of --duration
           idle      no load for the duration: the background work (pollers, heartbeats) to subtract from the rows below
           register  closed loop: only POST /onboarding/register, a new mobile each time
           receive   closed loop: only POST /sms/receive, a new mobile each time (a code that is not live: rejected,

@@ -52,6 +52,9 @@ public static class BenchmarkRun
         // mix with the report on standard output.
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
             .AddFilter("SmsBridge.AppHost.Resources", LogLevel.None)
+            .AddFilter("SmsBridge.AppHost", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.DistributedApplication", LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         foreach (var summary in builder.Services.Where(s => s.ServiceType == typeof(IHostedService) && s.ImplementationType?.Name == "NewcomerSummary").ToList())
         {
@@ -115,7 +118,7 @@ public static class BenchmarkRun
             {
                 Progress.Line($"redis-benchmark ({repetition}/{options.Repeat}): SET and INCR, {options.Concurrency} clients");
                 ceilings.AddRange(await run.CeilingsAsync("redis-benchmark", repetition,
-                    () => RedisBenchmark.RunAsync(redisEndpoint, options.Concurrency, 200_000)));
+                    () => RedisBenchmark.RunAsync(redisEndpoint, options.Concurrency, RedisBenchmark.RequestsPerSecondOfDuration * (int)options.Duration.TotalSeconds)));
             }
         }
 

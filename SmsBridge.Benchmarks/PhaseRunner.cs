@@ -33,7 +33,8 @@ public sealed class PhaseRunner(BenchmarkOptions options, ResourceMonitor monito
 
     private async Task LoadAsync(string name, string kind, int repetition, LoadSpec spec)
     {
-        Progress.Line($"{name}{(spec.Rate is { } r ? $" at {r:0}/s" : "")} ({kind}, {repetition}/{options.Repeat}): starting the load generator");
+        var label = spec.Rate is { } r ? $"{name} at {r:0}/s" : name;
+        Progress.Line($"{label} ({kind}, {repetition}/{options.Repeat}): starting the load generator");
         monitor.TakePeaks();
         var (result, start, end) = await LoadGeneratorProcess.RunAsync(spec, loadEnvironment, pids => meter.StartAsync(pids), pids => meter.EndAsync(pids));
         var peaks = monitor.TakePeaks();
@@ -50,7 +51,7 @@ public sealed class PhaseRunner(BenchmarkOptions options, ResourceMonitor monito
         _phases.Add(phase);
         _webhooks = new WebhookTotals(_webhooks.BadSignatures + result.Webhooks.BadSignatures, _webhooks.Redeliveries + result.Webhooks.Redeliveries,
             _webhooks.ConflictingBodies + result.Webhooks.ConflictingBodies);
-        Progress.Line($"{name}: {phase.Completed} in {phase.Seconds:0.0} s = {phase.PerSecond:0.0}/s, {phase.Failed} failed" +
+        Progress.Line($"{label}: {phase.Completed} in {phase.Seconds:0.0} s = {phase.PerSecond:0.0}/s, {phase.Failed} failed" +
                       (kind == PhaseRun.OpenLoop ? $", {phase.Late} late, {phase.Dropped} dropped" : "") +
                       $"; validation caught up {drained:0.0} s after the window");
     }

@@ -6,6 +6,9 @@ namespace SmsBridge.Benchmarks.Ceilings;
 /// <summary>Redis's own ceiling on this machine: redis-benchmark SET and INCR against the graph's Redis, no pipelining.</summary>
 public static class RedisBenchmark
 {
+    /// <summary>redis-benchmark counts requests, not seconds: this many per second of --duration keeps it near half the duration on a quiet machine.</summary>
+    public const int RequestsPerSecondOfDuration = 20_000;
+
     public static async Task<IReadOnlyList<CeilingResult>> RunAsync(RedisEndpoint endpoint, int clients, int requests)
     {
         List<string> arguments =

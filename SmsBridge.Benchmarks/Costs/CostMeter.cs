@@ -41,6 +41,7 @@ public sealed class CostMeter(ResourceMonitor monitor, DatabaseCounters database
             cpu,
             b.Statements - a.Statements,
             b.Commits - a.Commits - (b.OwnTransactions - a.OwnTransactions) - loadGeneratorTransactions,
+            b.NextTransactionId - a.NextTransactionId,
             redis.Values.Sum(),
             redis.Where(c => RedisCounters.IsScript(c.Key)).Sum(c => c.Value),
             b.Accepted - a.Accepted,
@@ -54,28 +55,32 @@ public sealed record CostSnapshot(long Timestamp, IReadOnlyDictionary<string, do
 
 /// <summary>
 /// The product's work in one window: CPU seconds per process (PostgreSQL's without the load generator's backend),
-/// statements the services ran, commits in their database, Redis commands (and how many were Lua scripts), and the
+/// statements the services ran, commits in their database, write transactions (transaction ids handed out), Redis commands (and how many were Lua scripts), and the
 /// SMS accepted, SMS given an outcome and webhooks delivered in it.
 /// </summary>
 public sealed record WindowCost(double Seconds, IReadOnlyDictionary<string, double> CpuSeconds, long Statements, long Commits,
-    long RedisCommands, long RedisScripts, long Accepted, long Validated, long Delivered)
+    long WriteTransactions, long RedisCommands, long RedisScripts, long Accepted, long Validated, long Delivered)
 {
     public double PostgresCpuSeconds => CpuSeconds.GetValueOrDefault("postgres");
 
     /// <summary>This window's work divided over <paramref name="count"/> operations.</summary>
-    public UnitCost Per(double count) => new(count, Statements / count, Commits / count, 1000 * PostgresCpuSeconds / count,
-        RedisCommands / count, RedisScripts / count);
+    public UnitCost Per(double count) => new(count, Statements / count, Commits / count, WriteTransactions / count,
+        1000 * PostgresCpuSeconds / count, RedisCommands / count, RedisScripts / count);
 }
 
-/// <summary>The cost of one operation: statements, commits, PostgreSQL CPU-ms, Redis commands and, among them, Lua scripts.</summary>
-public sealed record UnitCost(double Operations, double Statements, double Commits, double PostgresCpuMs, double RedisCommands, double RedisScripts)
+/// <summary>
+/// The cost of one operation: statements, commits, write transactions, PostgreSQL CPU-ms, Redis commands and, among them,
+/// Lua scripts.
+/// </summary>
+public sealed record UnitCost(double Operations, double Statements, double Commits, double WriteTransactions, double PostgresCpuMs,
+    double RedisCommands, double RedisScripts)
 {
-    public UnitCost Minus(UnitCost other) => new(Operations, Statements - other.Statements, Commits - other.Commits,
-        PostgresCpuMs - other.PostgresCpuMs, RedisCommands - other.RedisCommands, RedisScripts - other.RedisScripts);
+    public UnitCost Minus(UnitCost other) => Plus(other.Times(-1));
 
     public UnitCost Plus(UnitCost other) => new(Operations, Statements + other.Statements, Commits + other.Commits,
-        PostgresCpuMs + other.PostgresCpuMs, RedisCommands + other.RedisCommands, RedisScripts + other.RedisScripts);
+        WriteTransactions + other.WriteTransactions, PostgresCpuMs + other.PostgresCpuMs, RedisCommands + other.RedisCommands,
+        RedisScripts + other.RedisScripts);
 
-    public UnitCost Times(double factor) => new(Operations, Statements * factor, Commits * factor, PostgresCpuMs * factor,
-        RedisCommands * factor, RedisScripts * factor);
+    public UnitCost Times(double factor) => new(Operations, Statements * factor, Commits * factor, WriteTransactions * factor,
+        PostgresCpuMs * factor, RedisCommands * factor, RedisScripts * factor);
 }

@@ -30,11 +30,13 @@ public sealed class DatabaseCounters(NpgsqlDataSource superuser)
                    (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),
                    (SELECT count(*) FROM sms_inbox),
                    (SELECT count(*) FROM sms_inbox WHERE outcome <> 'pending'),
-                   (SELECT count(*) FROM webhook_outbox WHERE status = 'delivered')
+                   (SELECT count(*) FROM webhook_outbox WHERE status = 'delivered'),
+                   pg_snapshot_xmax(pg_current_snapshot())::text::bigint
             """);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        return new DatabaseSample(reader.GetInt64(0), reader.GetInt64(1), own - 1, reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+        return new DatabaseSample(reader.GetInt64(0), reader.GetInt64(1), own - 1, reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+            reader.GetInt64(5));
     }
 
     public async Task<long> PendingAsync()
@@ -48,6 +50,9 @@ public sealed class DatabaseCounters(NpgsqlDataSource superuser)
 /// <summary>
 /// Cumulative counts at one moment. <see cref="OwnTransactions"/> is how many of <see cref="Commits"/> the benchmark's own
 /// reads made (the read that took this sample not yet among them). Backends flush their commit counts to pg_stat_database
-/// at most once a second, so a window's commits are exact to about a second's worth at each end.
+/// at most once a second (an idle one after 10 s), so a window's commits are exact to about a second's worth at each end.
+/// <see cref="NextTransactionId"/> is exact at once: the transaction ids handed out so far, one per transaction that wrote
+/// (read-only ones, the benchmark's reads among them, take none).
 /// </summary>
-public sealed record DatabaseSample(long Statements, long Commits, long OwnTransactions, long Accepted, long Validated, long Delivered);
+public sealed record DatabaseSample(long Statements, long Commits, long OwnTransactions, long Accepted, long Validated, long Delivered,
+    long NextTransactionId);

@@ -14,6 +14,9 @@ public static class OperationCosts
     /// <summary>Below this many SMS validated after the receive phase the wait says too little to isolate validation.</summary>
     public const int MinimumBacklog = 200;
 
+    /// <summary>A shorter wait is within the second by which PostgreSQL's commit counter lags.</summary>
+    public const double MinimumDrainSeconds = 5;
+
     public const string Background = "background (idle), per second";
     public const string Register = "register";
     public const string Intake = "receive: intake alone";
@@ -33,7 +36,9 @@ public static class OperationCosts
         if (register.Count > 0) costs.Add(new(Register, "register window / registrations", register));
 
         var receive = Closed(Scenarios.ReceiveScenario).Where(p => p.Window.Accepted > 0).ToList();
-        var validation = receive.Select(p => p.Drain is { Validated: >= MinimumBacklog } drain ? drain.Per(drain.Validated) : null).ToList();
+        var validation = receive.Select(p => p.Drain is { Validated: >= MinimumBacklog, Seconds: >= MinimumDrainSeconds } drain
+            ? drain.Per(drain.Validated)
+            : null).ToList();
         if (validation.All(v => v is not null) && validation.Count > 0)
         {
             costs.Add(new(Validation, "the wait after the receive phase / SMS validated in it", validation!));

@@ -10,7 +10,7 @@ namespace SmsBridge.Benchmarks.Load;
 /// is its own line in the report and apart from the AppHost's. It drives HTTP, plays the customer's webhook backend,
 /// and speaks a line protocol on standard output: <c>@backend PID</c> (its PostgreSQL backend, to leave out of
 /// PostgreSQL's cost), <c>@measuring</c> and <c>@measured</c> at the ends of the measured window, then
-/// <c>@result JSON</c>. Progress goes to standard error. Secrets come in the environment, not on the command line.
+/// <c>@result JSON</c>; after each mark it waits for a line on standard input. Progress goes to standard error. Secrets come in the environment, not on the command line.
 /// </summary>
 public static class LoadGenerator
 {
@@ -31,12 +31,12 @@ public static class LoadGenerator
         using var scenarios = new Scenarios(
             Scenarios.Client(spec.Receiver, connections, h => h.Authorization = new("Bearer", Required(BackendKeyVariable))),
             Scenarios.Client(spec.Receiver, connections, h => h.Add("X-Api-Key", Required(GatewayKeyVariable))),
-            outcomes, webhooks);
+            outcomes, webhooks) { ObeyRetryAfter = spec.Rate is null };
 
         long watcherAtStart = 0, watcherAtEnd = 0;
         var marks = new MeasurementMarks(
-            () => { watcherAtStart = outcomes.Queries; Console.Out.WriteLine("@measuring"); },
-            () => { watcherAtEnd = outcomes.Queries; Console.Out.WriteLine("@measured"); });
+            () => { watcherAtStart = outcomes.Queries; Mark("@measuring"); },
+            () => { watcherAtEnd = outcomes.Queries; Mark("@measured"); });
         var name = spec.Rate is { } rate ? $"{spec.Scenario} at {rate:0}/s" : spec.Scenario;
         var window = spec.Rate is { } perSecond
             ? await OpenLoop.RunAsync(name, perSecond, spec.MaxInFlight, spec.Warmup, spec.Duration, scenarios.For(spec.Scenario), marks)
@@ -55,6 +55,15 @@ public static class LoadGenerator
             new WebhookTotals(webhooks.BadSignatures, webhooks.Redeliveries, webhooks.Conflicting));
         Console.Out.WriteLine("@result " + JsonSerializer.Serialize(result, LoadResult.Json));
         return 0;
+    }
+
+    /// <summary>Prints a mark and waits until the parent has taken its snapshot (a line on standard input), so that the
+    /// window starts after the snapshot and the process is still there to be measured at the end.</summary>
+    private static void Mark(string mark)
+    {
+        Console.Out.WriteLine(mark);
+        Console.Out.Flush();
+        _ = Console.In.ReadLine();
     }
 
     private static string Required(string variable) =>

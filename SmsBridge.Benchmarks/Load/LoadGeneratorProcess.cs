@@ -14,7 +14,7 @@ public static class LoadGeneratorProcess
     {
         var info = new ProcessStartInfo(Environment.ProcessPath!)
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
         // Under 'dotnet SmsBridge.Benchmarks.dll' the process is the host; the child needs the assembly named again.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(LoadGenerator).Assembly.Location);
@@ -27,6 +27,15 @@ public static class LoadGeneratorProcess
             while (await process.StandardError.ReadLineAsync() is { } line) Progress.Line("  " + line);
         });
 
+        // The generator waits at each mark until the snapshot is taken.
+        async Task<T> ReleaseAfter(Task<T> snapshot)
+        {
+            var taken = await snapshot;
+            await process.StandardInput.WriteLineAsync();
+            await process.StandardInput.FlushAsync();
+            return taken;
+        }
+
         using var limit = new CancellationTokenSource(spec.Warmup + spec.Duration + TimeSpan.FromMinutes(3));
         T? atStart = null, atEnd = null;
         LoadResult? result = null;
@@ -36,8 +45,8 @@ public static class LoadGeneratorProcess
             while (await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
             {
                 if (line.StartsWith("@backend ", StringComparison.Ordinal)) backend = int.Parse(line[9..], System.Globalization.CultureInfo.InvariantCulture);
-                else if (line == "@measuring") atStart = await snapshotAtStart(new LoadGeneratorPids(process.Id, backend));
-                else if (line == "@measured") atEnd = await snapshotAtEnd(new LoadGeneratorPids(process.Id, backend));
+                else if (line == "@measuring") atStart = await ReleaseAfter(snapshotAtStart(new LoadGeneratorPids(process.Id, backend)));
+                else if (line == "@measured") atEnd = await ReleaseAfter(snapshotAtEnd(new LoadGeneratorPids(process.Id, backend)));
                 else if (line.StartsWith("@result ", StringComparison.Ordinal)) result = JsonSerializer.Deserialize<LoadResult>(line[8..], LoadResult.Json);
             }
 

@@ -72,7 +72,7 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 webhooks.Forget(mobile);
-                await ErrorAsync(recorder, PinSetup, response);
+                await ErrorAsync(recorder, PinSetup, response, cancellationToken);
                 return;
             }
         }
@@ -101,7 +101,7 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         recorder.Latency(Register, started);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            await ErrorAsync(recorder, Register, response);
+            await ErrorAsync(recorder, Register, response, cancellationToken);
             return null;
         }
 
@@ -117,7 +117,7 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         recorder.Latency(Receive, started);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
-            await ErrorAsync(recorder, Receive, response);
+            await ErrorAsync(recorder, Receive, response, cancellationToken);
             return null;
         }
 
@@ -125,7 +125,15 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         return body.RootElement.GetProperty("message_id").GetGuid();
     }
 
-    private static async Task ErrorAsync(Recorder recorder, string operation, HttpResponseMessage response)
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Closed loop: a client waits out a 503's Retry-After (up to 5 s) as a gateway phone would, rather than retrying in a
+    /// tight loop. Open loop sends on its schedule regardless, so there it is off.
+    /// </summary>
+    public bool ObeyRetryAfter { get; init; } = true;
+
+    private async Task ErrorAsync(Recorder recorder, string operation, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var code = "";
         try
@@ -138,6 +146,11 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         }
 
         recorder.Error($"{operation} {(int)response.StatusCode}{code}");
+
+        if (ObeyRetryAfter && response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter?.Delta is { } wait)
+        {
+            await Task.Delay(wait < MaxBackOff ? wait : MaxBackOff, cancellationToken);
+        }
     }
 
     /// <summary>One connection pool per role, sized to the client count, all to the receiver's loopback endpoint.</summary>
