@@ -27,7 +27,7 @@ public sealed class CostMeter(ResourceMonitor monitor, DatabaseCounters database
 
     /// <summary>The load generator's own PostgreSQL backend (its outcome watcher), to be taken off PostgreSQL's CPU.</summary>
     private static double WatcherCpu(LoadGeneratorPids? load) =>
-        load?.PostgresBackend is { } pid ? ProcessTree.OwnCpuSeconds(pid).Own : 0;
+        load?.PostgresBackend is { } pid && ProcessTree.Ticks(pid) is { } ticks ? ticks.Own / ProcessTable.ClockTicksPerSecond : 0;
 
     /// <summary>What the product did between two snapshots; <paramref name="loadGeneratorTransactions"/> are the load generator's own.</summary>
     public static WindowCost Between(CostSnapshot start, CostSnapshot end, long loadGeneratorTransactions = 0)

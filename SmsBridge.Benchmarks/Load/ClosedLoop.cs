@@ -49,9 +49,11 @@ public static class ClosedLoop
 
         recorder.Measuring = false;
         var measured = Stopwatch.GetElapsedTime(started);
-        marks.Measured();
+        // The clients stop before the end mark, so that no new load runs while the parent takes its snapshot; what they
+        // started still finishes in the window (validation, delivery), as what the warm-up started did at its start.
         await stop.CancelAsync();
         await Task.WhenAll(clients);
+        marks.Measured();
         return new LoadWindow(recorder, measured.TotalSeconds, 0, 0);
     }
 }
