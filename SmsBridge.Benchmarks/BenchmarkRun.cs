@@ -1,12 +1,13 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SmsBridge.Benchmarks.Ceilings;
+using SmsBridge.Benchmarks.Costs;
 using SmsBridge.Benchmarks.Footprint;
 using SmsBridge.Benchmarks.Load;
 using SmsBridge.Benchmarks.Reporting;
@@ -42,12 +43,23 @@ public static class BenchmarkRun
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         string[] args = ["--environment=Development", $"AppHost:DataDirectory={dataDirectory}", "AppHost:PersistSecrets=false", "AppHost:DevelopmentTools=false",
-            "AppHost:FastUnsafeStorage=true"]; // fsync off, for our load and pgbench alike
+            "AppHost:FastUnsafeStorage=true", // fsync off, for our load and pgbench alike
+            "AppHost:StatementStatistics=true"]; // pg_stat_statements, for the per-operation cost
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SmsBridge_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = options.Dashboard }, args, timeout.Token);
-        // The services' output stays in their log files; echoing each line here would load the machine being measured.
-        builder.Services.AddLogging(logging => logging.AddFilter("SmsBridge.AppHost.Resources", LogLevel.None)
-            .AddFilter("SmsBridge.AppHost.Hosting", LogLevel.Warning));
+        // The services' output stays in their log files; echoing each line here would load the machine being measured, and
+        // the graph's own chatter (start-up, health probes that fail while services start, the newcomer's summary) would
+        // mix with the report on standard output.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("SmsBridge.AppHost.Resources", LogLevel.None)
+            .AddFilter("SmsBridge.AppHost", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.DistributedApplication", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        foreach (var summary in builder.Services.Where(s => s.ServiceType == typeof(IHostedService) && s.ImplementationType?.Name == "NewcomerSummary").ToList())
+        {
+            builder.Services.Remove(summary);
+        }
         await using var app = await builder.BuildAsync(timeout.Token);
         await using var monitor = new ResourceMonitor(app);
         var starting = app.StartAsync(timeout.Token);
@@ -66,111 +78,99 @@ public static class BenchmarkRun
             return 1;
         }
 
-        await using var owner = NpgsqlDataSource.Create((await app.GetConnectionStringAsync("smsbridge-migrations"))! + ";Maximum Pool Size=4");
-        await using var webhooks = new WebhookBackend(Secret(app, "webhook-secret"));
-        await webhooks.StartAsync();
-        await PrepareSettingsAsync(owner, webhooks.Url);
+        var ownerConnection = (await app.GetConnectionStringAsync("smsbridge-migrations"))!;
+        var superuser = (await app.GetConnectionStringAsync("postgres"))!;
+        await using var owner = NpgsqlDataSource.Create(ownerConnection + ";Maximum Pool Size=2");
+        await using var statistics = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(superuser) { Database = "smsbridge", MaxPoolSize = 2 }.ConnectionString);
+        var webhookPort = FreePort();
+        await PrepareSettingsAsync(owner, WebhookBackend.UrlOf(webhookPort));
+        var database = new DatabaseCounters(statistics);
+        await database.EnableStatementsAsync();
+        var redisEndpoint = RedisEndpoint.Parse((await app.GetConnectionStringAsync("cache"))!);
+        var redis = new RedisCounters(redisEndpoint);
+        await redis.ResetAsync();
+        var run = new PhaseRunner(options, monitor, new CostMeter(monitor, database, redis), database, new Dictionary<string, string>
+        {
+            [LoadGenerator.BackendKeyVariable] = Secret(app, "backend-api-key"),
+            [LoadGenerator.GatewayKeyVariable] = Secret(app, "gateway-api-key"),
+            [LoadGenerator.WebhookSecretVariable] = Secret(app, "webhook-secret"),
+            [LoadGenerator.DatabaseVariable] = ownerConnection,
+        }, app.GetEndpoint("receiver", "http"), webhookPort);
 
         Progress.Line($"graph started; letting it settle for {options.Settle.TotalSeconds:0} s before reading idle memory");
         await Task.Delay(options.Settle);
         var idleAfterStart = monitor.Memory();
         monitor.TakePeaks();
 
-        var receiver = app.GetEndpoint("receiver", "http");
-        await using var outcomes = new OutcomeWatcher(owner);
-        using var scenarios = new Scenarios(
-            Scenarios.Client(receiver, options.Concurrency, h => h.Authorization = new("Bearer", Secret(app, "backend-api-key"))),
-            Scenarios.Client(receiver, options.Concurrency, h => h.Add("X-Api-Key", Secret(app, "gateway-api-key"))),
-            outcomes, webhooks);
-
-        var phases = new List<PhaseResult>();
-        if (options.Phases.Contains("register"))
+        // Ceilings first, on a graph that has seen no load (pgbench on a fresh table each time), so they do not drift with our rows.
+        var ceilings = new List<CeilingRun>();
+        for (var repetition = 1; repetition <= options.Repeat; repetition++)
         {
-            phases.Add(await LoadPhaseAsync("register", "only POST /onboarding/register", options, monitor, owner, scenarios.RegisterOnlyAsync));
+            if (options.Phases.Contains("pgbench"))
+            {
+                Progress.Line($"pgbench ({repetition}/{options.Repeat}): {options.Concurrency} clients for {options.Duration.TotalSeconds:0} s");
+                ceilings.Add(await run.CeilingAsync("pgbench", repetition, async () =>
+                    [await PgBench.RunAsync(superuser, "smsbridge", options.Concurrency, options.Duration)], options.Duration.TotalSeconds));
+            }
+
+            if (options.Phases.Contains("redis"))
+            {
+                Progress.Line($"redis-benchmark ({repetition}/{options.Repeat}): SET and INCR, {options.Concurrency} clients");
+                ceilings.AddRange(await run.CeilingsAsync("redis-benchmark", repetition,
+                    () => RedisBenchmark.RunAsync(redisEndpoint, options.Concurrency, RedisBenchmark.RequestsPerSecondOfDuration * (int)options.Duration.TotalSeconds)));
+            }
         }
 
-        if (options.Phases.Contains("receive"))
+        for (var repetition = 1; repetition <= options.Repeat; repetition++)
         {
-            phases.Add(await LoadPhaseAsync("receive", "only POST /sms/receive (202 = committed)", options, monitor, owner, scenarios.ReceiveOnlyAsync));
+            if (options.Phases.Contains("idle")) await run.IdleAsync(repetition);
         }
 
-        if (options.Phases.Contains("flow"))
+        // Repetitions alternate the phases (register, receive, flow, register, ...) so that a drift in the machine spreads over all.
+        for (var repetition = 1; repetition <= options.Repeat; repetition++)
         {
-            phases.Add(await LoadPhaseAsync("flow", "full flows, register to webhook delivered", options, monitor, owner, scenarios.FullFlowAsync));
+            foreach (var scenario in new[] { Scenarios.RegisterScenario, Scenarios.ReceiveScenario, Scenarios.FlowScenario })
+            {
+                if (options.Phases.Contains(scenario)) await run.ClosedLoopAsync(scenario, repetition);
+            }
         }
 
-        var ceilings = new List<CeilingResult>();
-        if (options.Phases.Contains("pgbench"))
+        for (var repetition = 1; options.Phases.Contains("open") && repetition <= options.Repeat; repetition++)
         {
-            Progress.Line($"pgbench: {options.Concurrency} clients for {options.Duration.TotalSeconds:0} s");
-            var superuser = (await app.GetConnectionStringAsync("postgres"))!;
-            ceilings.Add(await CeilingPhaseAsync("pgbench", monitor, phases, () => PgBench.RunAsync(superuser,
-                "smsbridge", options.Concurrency, options.Duration)));
+            foreach (var rate in options.FlowRates) await run.OpenLoopAsync(Scenarios.FlowScenario, rate, repetition);
+            foreach (var rate in options.ReceiveRates) await run.OpenLoopAsync(Scenarios.ReceiveScenario, rate, repetition);
         }
 
-        if (options.Phases.Contains("redis"))
-        {
-            Progress.Line($"redis-benchmark: SET and INCR, {options.Concurrency} clients");
-            var redis = (await app.GetConnectionStringAsync("cache"))!;
-            ceilings.AddRange(await CeilingPhaseAsync("redis-benchmark", monitor, phases,
-                () => RedisBenchmark.RunAsync(redis, options.Concurrency, 200_000)));
-        }
-
-        Progress.Line($"load done; letting the graph settle for {options.Settle.TotalSeconds:0} s before reading idle memory again");
-        await Task.Delay(options.Settle);
-        var report = new BenchmarkReport(machine, startedAt, options.Concurrency, options.Duration.TotalSeconds, options.Settle.TotalSeconds, BuildConfiguration,
-            phases, ceilings, Ratios(phases, ceilings), idleAfterStart, monitor.Memory(),
-            new WebhookTotals(webhooks.BadSignatures, webhooks.Redeliveries, webhooks.Conflicting));
+        Progress.Line($"load done; letting the graph settle for {options.SettleAfterLoad.TotalSeconds:0} s before reading idle memory again");
+        await Task.Delay(options.SettleAfterLoad);
+        var report = new BenchmarkReport(machine, startedAt, options, BuildConfiguration, run.Phases, ceilings, Ratios(run.Phases, ceilings),
+            OperationCosts.From(run.Phases), idleAfterStart, monitor.Memory(), run.Webhooks);
         await WriteAsync(report, options.OutputDirectory);
         return 0;
     }
 
-    private static async Task<PhaseResult> LoadPhaseAsync(string name, string description, BenchmarkOptions options, ResourceMonitor monitor,
-        NpgsqlDataSource owner, Func<Recorder, CancellationToken, Task> iteration)
-    {
-        var cpuBefore = monitor.CpuSeconds();
-        monitor.TakePeaks();
-        var (recorder, measured) = await ClosedLoop.RunAsync(name, options.Concurrency, options.Warmup, options.Duration, iteration);
-        var cpuAfter = monitor.CpuSeconds();
-        var peaks = monitor.TakePeaks();
-
-        // Validation runs after the 202: wait until it has caught up, so the next phase starts clean.
-        var drain = Stopwatch.StartNew();
-        while (await PendingAsync(owner) > 0 && drain.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(100);
-        var drained = drain.Elapsed.TotalSeconds;
-        Progress.Line($"{name}: {recorder.Completed} in {measured.TotalSeconds:0.0} s = {recorder.Completed / measured.TotalSeconds:0.0}/s; " +
-                      $"validation backlog drained in {drained:0.0} s");
-        return new PhaseResult(name, description, recorder.Completed, measured.TotalSeconds, recorder.Completed / measured.TotalSeconds,
-            recorder.Summaries(), recorder.Errors, cpuAfter.ToDictionary(c => c.Key, c => c.Value - cpuBefore.GetValueOrDefault(c.Key), StringComparer.Ordinal),
-            peaks, drained);
-    }
-
-    private static async Task<T> CeilingPhaseAsync<T>(string name, ResourceMonitor monitor, List<PhaseResult> phases, Func<Task<T>> run)
-    {
-        var cpuBefore = monitor.CpuSeconds();
-        monitor.TakePeaks();
-        var watch = Stopwatch.StartNew();
-        var result = await run();
-        var seconds = watch.Elapsed.TotalSeconds;
-        var cpuAfter = monitor.CpuSeconds();
-        phases.Add(new PhaseResult(name, "ceiling (no SMS Bridge traffic)", 0, seconds, 0, [], new Dictionary<string, int>(),
-            cpuAfter.ToDictionary(c => c.Key, c => c.Value - cpuBefore.GetValueOrDefault(c.Key), StringComparer.Ordinal), monitor.TakePeaks(), null));
-        return result;
-    }
-
-    /// <summary>Our throughput as a share of what PostgreSQL and Redis do alone, at the same concurrency.</summary>
-    private static List<Ratio> Ratios(List<PhaseResult> phases, List<CeilingResult> ceilings)
+    /// <summary>Our closed-loop throughput as a share of what PostgreSQL and Redis do alone, at the same concurrency.</summary>
+    private static List<Ratio> Ratios(IReadOnlyList<PhaseRun> phases, IReadOnlyList<CeilingRun> ceilings)
     {
         var ratios = new List<Ratio>();
-        foreach (var phase in phases.Where(p => p.Completed > 0))
+        foreach (var ours in phases.Where(p => p.Kind == PhaseRun.ClosedLoop && p.Completed > 0).GroupBy(p => p.Name))
         {
-            foreach (var ceiling in ceilings)
+            foreach (var ceiling in ceilings.GroupBy(c => c.Name))
             {
-                ratios.Add(new Ratio($"{phase.Name} ({phase.PerSecond:0.0}/s)", $"{ceiling.Name} ({ceiling.PerSecond:0}/s)", phase.PerSecond / ceiling.PerSecond));
+                var (o, c) = (ours.Select(p => p.PerSecond).ToList(), ceiling.Select(r => r.PerSecond).ToList());
+                ratios.Add(new Ratio(ours.Key, ceiling.Key, o.Average() / c.Average(), o.Min() / c.Max(), o.Max() / c.Min()));
             }
         }
 
         return ratios;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The backend's webhook URL, and registration limits high enough that the benchmark measures work, not the limiter.</summary>
@@ -197,12 +197,6 @@ public static class BenchmarkRun
 
         await transaction.CommitAsync();
         await Task.Delay(TimeSpan.FromSeconds(1)); // services follow the NOTIFY within moments
-    }
-
-    private static async Task<long> PendingAsync(NpgsqlDataSource owner)
-    {
-        await using var command = owner.CreateCommand("SELECT count(*) FROM sms_inbox WHERE outcome = 'pending'");
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private static string Secret(DistributedApplication app, string name) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -12,6 +13,8 @@ public static class LocalPostgresExtensions
         IResourceBuilder<ParameterResource> password, string dataRoot, bool fastUnsafeStorage)
     {
         var resource = new LocalPostgresResource(name, dataRoot, password.Resource);
+        // The benchmark counts statements per operation; the module costs a little on every query, so it is opt-in.
+        var statementStatistics = builder.Configuration.GetValue("AppHost:StatementStatistics", false);
         var healthCheck = $"{name}-accepts-connections";
         builder.Services.AddHealthChecks().AddAsyncCheck(healthCheck, async cancellationToken =>
         {
@@ -36,6 +39,7 @@ public static class LocalPostgresExtensions
                 context.Args.Add(Path.Combine(LocalPostgresResource.BinDirectory, "postgres"));
                 string[] settings = ["listen_addresses=127.0.0.1", "password_encryption=scram-sha-256", "max_connections=200"];
                 if (fastUnsafeStorage) settings = [.. settings, "fsync=off", "full_page_writes=off"];
+                if (statementStatistics) settings = [.. settings, "shared_preload_libraries=pg_stat_statements"];
                 foreach (var argument in new object[] { "-D", resource.DataDirectory, "-k", Path.Combine(dataRoot, "run") }) context.Args.Add(argument);
                 context.Args.Add("-p");
                 context.Args.Add(resource.Endpoint.Property(EndpointProperty.TargetPort));

@@ -1,22 +1,21 @@
 using System.Globalization;
+using SmsBridge.Benchmarks.Costs;
 
 namespace SmsBridge.Benchmarks.Ceilings;
 
 /// <summary>Redis's own ceiling on this machine: redis-benchmark SET and INCR against the graph's Redis, no pipelining.</summary>
 public static class RedisBenchmark
 {
-    public static async Task<IReadOnlyList<CeilingResult>> RunAsync(string connectionString, int clients, int requests)
+    /// <summary>redis-benchmark counts requests, not seconds: this many per second of --duration keeps it near half the duration on a quiet machine.</summary>
+    public const int RequestsPerSecondOfDuration = 20_000;
+
+    public static async Task<IReadOnlyList<CeilingResult>> RunAsync(RedisEndpoint endpoint, int clients, int requests)
     {
-        // StackExchange.Redis form: "host:port,password=…".
-        var parts = connectionString.Split(',');
-        var endpoint = parts[0].Split(':');
-        var password = parts.Skip(1).Select(p => p.Split('=', 2)).Where(p => p[0] == "password").Select(p => p[1]).SingleOrDefault();
         List<string> arguments =
         [
-            "-h", endpoint[0], "-p", endpoint[1], "-c", clients.ToString(CultureInfo.InvariantCulture),
+            .. endpoint.Arguments(), "-c", clients.ToString(CultureInfo.InvariantCulture),
             "-n", requests.ToString(CultureInfo.InvariantCulture), "-t", "set,incr", "--csv",
         ];
-        if (password is not null) arguments.AddRange(["-a", password]); // a throwaway graph's password, on loopback
 
         var output = await ExternalTool.RunAsync("redis-benchmark", arguments, null, TimeSpan.FromMinutes(2));
         var results = new List<CeilingResult>();

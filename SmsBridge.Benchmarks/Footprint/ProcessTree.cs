@@ -9,40 +9,11 @@ namespace SmsBridge.Benchmarks.Footprint;
 /// </summary>
 public static class ProcessTree
 {
-    private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
+    public static IReadOnlyList<int> WithDescendants(int root) => ProcessTable.Read().WithDescendants(root);
 
-    public static IReadOnlyList<int> WithDescendants(int root)
-    {
-        var children = new Dictionary<int, List<int>>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
-            if (Stat(pid) is not { } stat) continue;
-            if (!children.TryGetValue(stat.Parent, out var list)) children[stat.Parent] = list = [];
-            list.Add(pid);
-        }
-
-        var result = new List<int> { root };
-        for (var i = 0; i < result.Count; i++)
-        {
-            if (children.TryGetValue(result[i], out var list)) result.AddRange(list);
-        }
-
-        return result;
-    }
-
-    /// <summary>CPU seconds used by the tree so far, including descendants that have exited and been reaped.</summary>
-    public static double CpuSeconds(int root, bool withDescendants = true)
-    {
-        double ticks = 0;
-        foreach (var pid in withDescendants ? WithDescendants(root) : [root])
-        {
-            if (Stat(pid) is not { } stat) continue;
-            ticks += stat.UserTicks + stat.SystemTicks + (pid == root ? stat.ChildUserTicks + stat.ChildSystemTicks : 0);
-        }
-
-        return ticks / ClockTicksPerSecond;
-    }
+    /// <summary>Parent, own ticks (user + system) and reaped children's ticks, or null once the process is gone.</summary>
+    public static (int Parent, long Own, long Reaped)? Ticks(int pid) =>
+        Stat(pid) is { } s ? (s.Parent, s.UserTicks + s.SystemTicks, s.ChildUserTicks + s.ChildSystemTicks) : null;
 
     public static MemorySample Memory(int root, bool withDescendants = true)
     {

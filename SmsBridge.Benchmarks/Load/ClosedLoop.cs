@@ -4,12 +4,13 @@ namespace SmsBridge.Benchmarks.Load;
 
 /// <summary>
 /// Closed-loop load: each of N clients runs one iteration after another, so the offered load follows what the
-/// system can take. A warm-up runs first, unmeasured; the measured window is exactly the duration.
+/// system can take. A warm-up runs first, unmeasured; the measured window is exactly the duration, and the
+/// marks are called at its two ends (the parent reads its counters there).
 /// </summary>
 public static class ClosedLoop
 {
-    public static async Task<(Recorder Recorder, TimeSpan Measured)> RunAsync(string name, int concurrency, TimeSpan warmup, TimeSpan duration,
-        Func<Recorder, CancellationToken, Task> iteration)
+    public static async Task<LoadWindow> RunAsync(string name, int concurrency, TimeSpan warmup, TimeSpan duration,
+        Scenarios.Iteration iteration, MeasurementMarks marks)
     {
         var recorder = new Recorder();
         using var stop = new CancellationTokenSource();
@@ -19,7 +20,7 @@ public static class ClosedLoop
             {
                 try
                 {
-                    await iteration(recorder, stop.Token);
+                    await iteration(recorder, Stopwatch.GetTimestamp(), stop.Token);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -35,6 +36,7 @@ public static class ClosedLoop
 
         Progress.Line($"{name}: warming up for {warmup.TotalSeconds:0} s with {concurrency} clients");
         await Task.Delay(warmup);
+        marks.Measuring();
         recorder.Measuring = true;
         var started = Stopwatch.GetTimestamp();
         var end = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -47,15 +49,17 @@ public static class ClosedLoop
 
         recorder.Measuring = false;
         var measured = Stopwatch.GetElapsedTime(started);
+        // The clients stop before the end mark, so that no new load runs while the parent takes its snapshot; what they
+        // started still finishes in the window (validation, delivery), as what the warm-up started did at its start.
         await stop.CancelAsync();
         await Task.WhenAll(clients);
-        return (recorder, measured);
+        marks.Measured();
+        return new LoadWindow(recorder, measured.TotalSeconds, 0, 0);
     }
 }
 
-public static class Progress
-{
-    private static readonly long Start = Stopwatch.GetTimestamp();
+/// <summary>What a load loop measured: the recorder, the window's length, and (open loop) sends that missed their schedule.</summary>
+public sealed record LoadWindow(Recorder Recorder, double Seconds, long Late, long Dropped);
 
-    public static void Line(string text) => Console.Error.WriteLine($"[{Stopwatch.GetElapsedTime(Start).TotalSeconds,6:0.0}s] {text}");
-}
+/// <summary>Called at the start and the end of the measured window.</summary>
+public sealed record MeasurementMarks(Action Measuring, Action Measured);

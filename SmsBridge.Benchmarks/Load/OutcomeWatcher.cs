@@ -5,20 +5,35 @@ namespace SmsBridge.Benchmarks.Load;
 
 /// <summary>
 /// Tells flows when their SMS has a final outcome. One query every few milliseconds for all waiting messages,
-/// rather than one poll per flow, keeps the watcher's own load on PostgreSQL small and constant.
+/// rather than one poll per flow, keeps the watcher's own load on PostgreSQL small and constant. It holds a single
+/// connection, so that the run can leave its backend's CPU and its queries (one transaction each) out of the product's cost.
 /// </summary>
 public sealed class OutcomeWatcher : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _database;
+    private readonly NpgsqlConnection _connection;
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<string>> _waiting = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private long _queries;
 
-    public OutcomeWatcher(NpgsqlDataSource database)
+    private OutcomeWatcher(NpgsqlConnection connection)
     {
-        _database = database;
+        _connection = connection;
         _loop = Task.Run(LoopAsync);
     }
+
+    public static async Task<OutcomeWatcher> StartAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        return new OutcomeWatcher(connection);
+    }
+
+    /// <summary>The PostgreSQL backend that serves this watcher's queries.</summary>
+    public int BackendPid => _connection.ProcessID;
+
+    /// <summary>Queries (each its own transaction) run so far.</summary>
+    public long Queries => Interlocked.Read(ref _queries);
 
     public Task<string> OutcomeAsync(Guid messageId) =>
         _waiting.GetOrAdd(messageId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
@@ -31,7 +46,8 @@ public sealed class OutcomeWatcher : IAsyncDisposable
             {
                 await Task.Delay(5, _stop.Token);
                 if (_waiting.IsEmpty) continue;
-                await using var command = _database.CreateCommand("SELECT id, outcome FROM sms_inbox WHERE id = ANY($1) AND outcome <> 'pending'");
+                await using var command = new NpgsqlCommand("SELECT id, outcome FROM sms_inbox WHERE id = ANY($1) AND outcome <> 'pending'", _connection);
+                Interlocked.Increment(ref _queries);
                 command.Parameters.Add(new NpgsqlParameter { Value = _waiting.Keys.ToArray() });
                 await using var reader = await command.ExecuteReaderAsync(_stop.Token);
                 while (await reader.ReadAsync(_stop.Token))
@@ -55,5 +71,6 @@ public sealed class OutcomeWatcher : IAsyncDisposable
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
+        await _connection.DisposeAsync();
     }
 }

@@ -3,7 +3,10 @@ using System.Diagnostics;
 
 namespace SmsBridge.Benchmarks.Load;
 
-/// <summary>Latencies per operation and errors per kind, for one phase. Only calls that start while measuring count.</summary>
+/// <summary>
+/// Latencies per operation and errors per kind, for one phase. Only calls that start while measuring count. A latency
+/// is measured from the timestamp the caller passes: when the call started, or (open loop) when it was scheduled to.
+/// </summary>
 public sealed class Recorder
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<double>> _latencies = new(StringComparer.Ordinal);
@@ -36,13 +39,13 @@ public sealed class Recorder
         _latencies.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => LatencySummary.Of(l.Key, [.. l.Value])).ToList();
 }
 
-public sealed record LatencySummary(string Operation, int Count, double P50, double P95, double P99, double Max)
+public sealed record LatencySummary(string Operation, int Count, double P50, double P90, double P95, double P99, double Max)
 {
     public static LatencySummary Of(string operation, double[] samples)
     {
         Array.Sort(samples);
-        return new LatencySummary(operation, samples.Length, Percentile(samples, 0.50), Percentile(samples, 0.95), Percentile(samples, 0.99),
-            samples.Length == 0 ? 0 : samples[^1]);
+        return new LatencySummary(operation, samples.Length, Percentile(samples, 0.50), Percentile(samples, 0.90), Percentile(samples, 0.95),
+            Percentile(samples, 0.99), samples.Length == 0 ? 0 : samples[^1]);
     }
 
     /// <summary>Nearest-rank percentile of sorted samples.</summary>

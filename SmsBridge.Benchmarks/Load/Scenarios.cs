@@ -22,20 +22,35 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
     /// <summary>A mobile no earlier iteration or run used (+44 7 then 9 digits from a counter seeded by the clock).</summary>
     public static string NextMobile() => "+447" + (Interlocked.Increment(ref _sequence) % 1_000_000_000).ToString("D9", System.Globalization.CultureInfo.InvariantCulture);
 
-    public async Task RegisterOnlyAsync(Recorder recorder, CancellationToken cancellationToken)
+    /// <summary>The iteration a phase repeats; <paramref name="from"/> is when it started or, open loop, was scheduled to.</summary>
+    public delegate Task Iteration(Recorder recorder, long from, CancellationToken cancellationToken);
+
+    public Iteration For(string scenario) => scenario switch
     {
-        if (await RegisterAsync(NextMobile(), recorder, cancellationToken) is not null) recorder.Complete();
+        RegisterScenario => RegisterOnlyAsync,
+        ReceiveScenario => ReceiveOnlyAsync,
+        FlowScenario => FullFlowAsync,
+        _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario, "unknown scenario"),
+    };
+
+    public const string RegisterScenario = "register";
+    public const string ReceiveScenario = "receive";
+    public const string FlowScenario = "flow";
+
+    public async Task RegisterOnlyAsync(Recorder recorder, long from, CancellationToken cancellationToken)
+    {
+        if (await RegisterAsync(NextMobile(), recorder, cancellationToken, from) is not null) recorder.Complete();
     }
 
-    public async Task ReceiveOnlyAsync(Recorder recorder, CancellationToken cancellationToken)
+    public async Task ReceiveOnlyAsync(Recorder recorder, long from, CancellationToken cancellationToken)
     {
         // A well-formed SMS whose code is not live: accepted (202), then rejected by header_hash_check.
-        if (await ReceiveAsync(NextMobile(), "ONBOARD:ZZZZZZZZ", recorder, cancellationToken) is not null) recorder.Complete();
+        if (await ReceiveAsync(NextMobile(), "ONBOARD:ZZZZZZZZ", recorder, cancellationToken, from) is not null) recorder.Complete();
     }
 
-    public async Task FullFlowAsync(Recorder recorder, CancellationToken cancellationToken)
+    public async Task FullFlowAsync(Recorder recorder, long from, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = from;
         var mobile = NextMobile();
         if (await RegisterAsync(mobile, recorder, cancellationToken) is not { } code) return;
 
@@ -57,7 +72,7 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 webhooks.Forget(mobile);
-                await ErrorAsync(recorder, PinSetup, response);
+                await ErrorAsync(recorder, PinSetup, response, cancellationToken);
                 return;
             }
         }
@@ -79,14 +94,14 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         recorder.Complete();
     }
 
-    private async Task<string?> RegisterAsync(string mobile, Recorder recorder, CancellationToken cancellationToken)
+    private async Task<string?> RegisterAsync(string mobile, Recorder recorder, CancellationToken cancellationToken, long? from = null)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = from ?? Stopwatch.GetTimestamp();
         using var response = await backend.PostAsJsonAsync("/onboarding/register", new { mobile_number = mobile }, cancellationToken);
         recorder.Latency(Register, started);
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            await ErrorAsync(recorder, Register, response);
+            await ErrorAsync(recorder, Register, response, cancellationToken);
             return null;
         }
 
@@ -94,15 +109,15 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         return body.RootElement.GetProperty("hash").GetString();
     }
 
-    private async Task<Guid?> ReceiveAsync(string mobile, string message, Recorder recorder, CancellationToken cancellationToken)
+    private async Task<Guid?> ReceiveAsync(string mobile, string message, Recorder recorder, CancellationToken cancellationToken, long? from = null)
     {
-        var started = Stopwatch.GetTimestamp();
+        var started = from ?? Stopwatch.GetTimestamp();
         using var response = await gateway.PostAsJsonAsync("/sms/receive",
             new { mobile_number = mobile, message, received_at = DateTime.UtcNow.ToString("O") }, cancellationToken);
         recorder.Latency(Receive, started);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
-            await ErrorAsync(recorder, Receive, response);
+            await ErrorAsync(recorder, Receive, response, cancellationToken);
             return null;
         }
 
@@ -110,7 +125,15 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         return body.RootElement.GetProperty("message_id").GetGuid();
     }
 
-    private static async Task ErrorAsync(Recorder recorder, string operation, HttpResponseMessage response)
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Closed loop: a client waits out a 503's Retry-After (up to 5 s) as a gateway phone would, rather than retrying in a
+    /// tight loop. Open loop sends on its schedule regardless, so there it is off.
+    /// </summary>
+    public bool ObeyRetryAfter { get; init; } = true;
+
+    private async Task ErrorAsync(Recorder recorder, string operation, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var code = "";
         try
@@ -123,6 +146,11 @@ public sealed class Scenarios(HttpClient backend, HttpClient gateway, OutcomeWat
         }
 
         recorder.Error($"{operation} {(int)response.StatusCode}{code}");
+
+        if (ObeyRetryAfter && response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter?.Delta is { } wait)
+        {
+            await Task.Delay(wait < MaxBackOff ? wait : MaxBackOff, cancellationToken);
+        }
     }
 
     /// <summary>One connection pool per role, sized to the client count, all to the receiver's loopback endpoint.</summary>

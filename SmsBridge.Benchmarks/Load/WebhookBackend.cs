@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SmsBridge.AppHost.Hosting;
 
 namespace SmsBridge.Benchmarks.Load;
 
@@ -23,11 +22,15 @@ public sealed class WebhookBackend(string secret) : IAsyncDisposable
     private int _badSignatures;
     private int _redeliveries;
     private int _conflicting;
+    private long _lastArrival = System.Diagnostics.Stopwatch.GetTimestamp();
 
     /// <summary>The port the kernel gave the listener (known once started).</summary>
     public int Port { get; private set; }
 
-    public string Url => $"http://127.0.0.1:{Port}/hooks";
+    public string Url => UrlOf(Port);
+
+    /// <summary>The sync_url the services are given for a backend listening on <paramref name="port"/>.</summary>
+    public static string UrlOf(int port) => $"http://127.0.0.1:{port}/hooks";
 
     public int BadSignatures => _badSignatures;
 
@@ -37,11 +40,15 @@ public sealed class WebhookBackend(string secret) : IAsyncDisposable
     /// <summary>A webhook-id received twice with different bodies: a real error.</summary>
     public int Conflicting => _conflicting;
 
-    public async Task StartAsync()
+    /// <summary>When the last webhook arrived (Stopwatch timestamp), so the generator can stay up while deliveries still come.</summary>
+    public long LastArrival => Interlocked.Read(ref _lastArrival);
+
+    /// <summary>Listens on <paramref name="port"/> (0: the kernel picks one).</summary>
+    public async Task StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         _app = builder.Build();
         _app.MapPost("/hooks", (Delegate)HandleAsync);
         await _app.StartAsync();
@@ -55,6 +62,7 @@ public sealed class WebhookBackend(string secret) : IAsyncDisposable
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        Interlocked.Exchange(ref _lastArrival, System.Diagnostics.Stopwatch.GetTimestamp());
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var body = buffer.ToArray();

@@ -1,4 +1,4 @@
-using SmsBridge.Benchmarks.Ceilings;
+using SmsBridge.Benchmarks.Costs;
 using SmsBridge.Benchmarks.Footprint;
 using SmsBridge.Benchmarks.Load;
 
@@ -8,34 +8,56 @@ namespace SmsBridge.Benchmarks.Reporting;
 public sealed record BenchmarkReport(
     MachineInfo Machine,
     DateTimeOffset StartedAt,
-    int Concurrency,
-    double DurationSeconds,
-    double SettleSeconds,
+    BenchmarkOptions Options,
     string BuildConfiguration,
-    IReadOnlyList<PhaseResult> Phases,
-    IReadOnlyList<CeilingResult> Ceilings,
+    IReadOnlyList<PhaseRun> Phases,
+    IReadOnlyList<CeilingRun> Ceilings,
     IReadOnlyList<Ratio> Ratios,
+    IReadOnlyList<OperationCost> Costs,
     IReadOnlyDictionary<string, MemorySample> IdleAfterStart,
     IReadOnlyDictionary<string, MemorySample> IdleAfterLoad,
     WebhookTotals Webhooks);
 
 /// <summary>
-/// One load phase: completed iterations per second over the measured window, latencies, errors, the CPU each
-/// resource used (seconds, and as a share of one core) and the highest memory sampled.
+/// One run of one phase (closed loop, open loop at a rate, a ceiling tool, or the idle window): iterations completed
+/// per second over the measured window, latencies, errors, sends that missed their schedule (open loop), the product's
+/// work in the window (CPU per process, statements, commits, Redis commands), the highest memory sampled and, after a
+/// load phase, the wait until validation had caught up and the product's work in that wait.
 /// </summary>
-public sealed record PhaseResult(
+public sealed record PhaseRun(
     string Name,
-    string Description,
+    string Kind,
+    int Repetition,
+    double? Rate,
     long Completed,
     double Seconds,
-    double PerSecond,
     IReadOnlyList<LatencySummary> Latencies,
     IReadOnlyDictionary<string, int> Errors,
-    IReadOnlyDictionary<string, double> CpuSeconds,
+    long Late,
+    long Dropped,
+    WindowCost Window,
     IReadOnlyDictionary<string, PeakMemory> PeakMemory,
-    double? DrainSeconds);
+    double? DrainSeconds,
+    WindowCost? Drain)
+{
+    public const string ClosedLoop = "closed loop";
+    public const string OpenLoop = "open loop";
+    public const string Ceiling = "ceiling";
+    public const string Idle = "idle";
 
-public sealed record Ratio(string Ours, string Ceiling, double Value);
+    public double PerSecond => Seconds > 0 ? Completed / Seconds : 0;
+
+    public long Failed => Errors.Values.Sum();
+}
+
+/// <summary>One run of a ceiling tool: operations per second, average latency, and PostgreSQL's CPU per operation in it.</summary>
+public sealed record CeilingRun(string Name, int Repetition, double PerSecond, double? AverageLatencyMs, double? PostgresCpuMsPerOperation);
+
+/// <summary>Our throughput as a share of a ceiling's: of the means, and the range over the runs (lowest ours / highest ceiling ...).</summary>
+public sealed record Ratio(string Ours, string Ceiling, double Value, double Min, double Max);
+
+/// <summary>One operation's cost in each repetition, and how it was isolated.</summary>
+public sealed record OperationCost(string Operation, string Method, IReadOnlyList<UnitCost> Runs);
 
 public sealed record WebhookTotals(int BadSignatures, int Redeliveries, int ConflictingBodies);
 
