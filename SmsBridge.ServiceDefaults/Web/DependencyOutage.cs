@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +28,7 @@ public static class DependencyOutage
         PostgresException server => IsOutage(server) ? "database" : null,
         NpgsqlException => "database",
         RedisException => "cache",
+        InvalidOperationException broken when IsCacheReaderFailure(broken) => "cache",
         TimeoutException or OperationCanceledException => "cache or database",
         _ => null,
     };
@@ -54,6 +56,17 @@ public static class DependencyOutage
     private static bool IsOutage(PostgresException server) =>
         server.IsTransient || server.SqlState.StartsWith("08", StringComparison.Ordinal)
         || server.SqlState.StartsWith("53", StringComparison.Ordinal) || server.SqlState.StartsWith("57P", StringComparison.Ordinal);
+
+    /// <summary>
+    /// StackExchange.Redis 2.12.14 and later can let a failure of its socket reader escape to the command's caller as the
+    /// pipe's InvalidOperationException ("Reading is not allowed after reader was completed") when the reader restarts under
+    /// thread-pool starvation (StackExchange.Redis#3085; fixed only in 3.x, which Aspire 13.6 does not take). The connection
+    /// broke, so it is a cache outage; any other InvalidOperationException, from the client or not, stays a fault.
+    /// </summary>
+    private static bool IsCacheReaderFailure(InvalidOperationException exception) =>
+        exception.TargetSite?.DeclaringType?.Namespace == "System.IO.Pipelines"
+        && new StackTrace(exception, fNeedFileInfo: false).GetFrames()
+            .Any(frame => frame.GetMethod()?.DeclaringType?.Namespace?.StartsWith("StackExchange.Redis", StringComparison.Ordinal) == true);
 
     private static bool LoggedAsWarning(ExceptionHandlerSuppressDiagnosticsContext context, string dependency)
     {

@@ -34,6 +34,24 @@ public sealed class DependencyOutageTests
     }
 
     [Fact]
+    public void The_cache_clients_broken_reader_is_an_outage_and_other_invalid_operations_are_faults()
+    {
+        // The escaped pipe failure of StackExchange.Redis#3085, raised here by the same pipe call inside a client frame.
+        static void ReadAfterCompletion()
+        {
+            var pipe = new System.IO.Pipelines.Pipe();
+            pipe.Reader.Complete();
+            pipe.Reader.AdvanceTo(default);
+        }
+
+        var escaped = Assert.Throws<InvalidOperationException>(() => ConfigurationOptions.Parse("localhost").Apply(_ => ReadAfterCompletion()));
+        Assert.Equal("cache", DependencyOutage.Of(escaped));
+
+        Assert.Null(DependencyOutage.Of(Assert.Throws<InvalidOperationException>(ReadAfterCompletion)));
+        Assert.Null(DependencyOutage.Of(Assert.Throws<InvalidOperationException>(() => RedisResult.Create((RedisValue)1)[0])));
+    }
+
+    [Fact]
     public void The_status_is_503_for_an_outage_and_500_for_a_fault()
     {
         var options = DependencyOutage.HandlerOptions();
