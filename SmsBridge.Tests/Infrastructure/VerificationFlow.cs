@@ -45,7 +45,7 @@ public sealed class VerificationFlow : IDisposable
 
     public async Task<string> RegisterAsync(string mobile)
     {
-        using var response = await Backend.PostAsJsonAsync("/onboarding/register", new { mobile_number = mobile });
+        using var response = await RetryingAfter503Async(() => Backend.PostAsJsonAsync("/onboarding/register", new { mobile_number = mobile }));
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"register: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("hash").GetString()!;
@@ -53,10 +53,27 @@ public sealed class VerificationFlow : IDisposable
 
     public async Task<Guid> ReceiveAsync(string mobile, string message, DateTimeOffset? receivedAt = null)
     {
-        using var response = await PostSmsAsync(mobile, message, receivedAt ?? DateTimeOffset.UtcNow);
+        var at = receivedAt ?? DateTimeOffset.UtcNow;
+        using var response = await RetryingAfter503Async(() => PostSmsAsync(mobile, message, at));
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"receive: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("message_id").GetGuid();
+    }
+
+    /// <summary>
+    /// A 503 is the contract's "try again after Retry-After": the backend and a gateway phone wait and send the same request
+    /// again (a receive is idempotent per mobile, text and received time), so these helpers do too, a few times.
+    /// </summary>
+    public static async Task<HttpResponseMessage> RetryingAfter503Async(Func<Task<HttpResponseMessage>> send)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await send();
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 3) return response;
+            var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait);
+        }
     }
 
     public Task<HttpResponseMessage> PostSmsAsync(string mobile, string message, DateTimeOffset receivedAt) =>

@@ -29,7 +29,7 @@ public sealed class ReceiverReplicaTests(ReplicaGraphFixture graph)
         var started = 0;
         var mobiles = Enumerable.Range(0, Flows).Select(_ => VerificationFlow.NewMobile()).ToArray();
 
-        // A load balancer's view: a call to a dead receiver fails, and the client tries the other one.
+        // A load balancer's view: a call to a dead receiver fails, and the client tries the other one; a 503 is retried after its Retry-After.
         async Task<HttpResponseMessage> SendAsync(HttpClient[] clients, int preferred, Func<HttpClient, Task<HttpResponseMessage>> call)
         {
             for (var attempt = 0; ; attempt++)
@@ -37,7 +37,7 @@ public sealed class ReceiverReplicaTests(ReplicaGraphFixture graph)
                 var target = Volatile.Read(ref killed) == 1 ? 1 : (preferred + attempt) % 2;
                 try
                 {
-                    return await call(clients[target]);
+                    return await VerificationFlow.RetryingAfter503Async(() => call(clients[target]));
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && attempt < 5)
                 {
