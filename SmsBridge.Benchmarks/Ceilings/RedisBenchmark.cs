@@ -1,4 +1,5 @@
 using System.Globalization;
+using SmsBridge.Processes;
 
 namespace SmsBridge.Benchmarks.Ceilings;
 
@@ -18,7 +19,8 @@ public static class RedisBenchmark
         ];
         if (password is not null) arguments.AddRange(["-a", password]); // a throwaway graph's password, on loopback
 
-        var output = await ExternalTool.RunAsync("redis-benchmark", arguments, null, TimeSpan.FromMinutes(2));
+        var output = (await ExternalProgram.CaptureAsync(new ProgramInvocation("redis-benchmark", arguments) { Timeout = TimeSpan.FromMinutes(2) }))
+            .EnsureSucceeded().All;
         var results = new List<CeilingResult>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
