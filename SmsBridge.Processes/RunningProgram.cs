@@ -50,7 +50,15 @@ public sealed class RunningProgram : IAsyncDisposable
     /// <summary>Sends <paramref name="signal"/> (INT: PostgreSQL's fast shutdown), then kills the tree if it has not exited within the grace.</summary>
     public async Task StopAsync(string signal, TimeSpan grace)
     {
-        if (!_process.HasExited) await ExternalProgram.SignalAsync(_process.Id, signal);
+        try
+        {
+            if (!_process.HasExited) await ExternalProgram.SignalAsync(_process.Id, signal);
+        }
+        catch (ProgramNotFoundException)
+        {
+            // No kill(1) in this image: the kill after the grace still stops it.
+        }
+
         using var timeout = new CancellationTokenSource(grace);
         try
         {

@@ -8,33 +8,21 @@ namespace SmsBridge.Processes;
 /// socket in that folder (and a loopback port if asked), ready when the superuser can connect. Disposal stops the
 /// server with a fast shutdown (so no shared memory is left behind) and deletes the folder.
 /// </summary>
-public sealed class ScratchPostgres : IAsyncDisposable
+public sealed class ScratchPostgres : ScratchServer
 {
     private const int SocketOnlyPort = 5432;
 
     private readonly ScratchPostgresOptions _options;
-    private RunningProgram? _server;
 
-    private ScratchPostgres(ScratchPostgresOptions options) => _options = options;
-
-    /// <summary>The private folder: the cluster in <c>data/</c>, and the server's Unix socket.</summary>
-    public string Folder => _options.Folder;
+    private ScratchPostgres(ScratchPostgresOptions options) : base(options.Folder, options.RunAsUser) => _options = options;
 
     public int Port => _options.Port ?? SocketOnlyPort;
 
     public static async Task<ScratchPostgres> StartAsync(ScratchPostgresOptions options, CancellationToken cancellationToken = default)
     {
         var scratch = new ScratchPostgres(options);
-        try
-        {
-            await scratch.InitializeAsync(cancellationToken);
-            return scratch;
-        }
-        catch
-        {
-            await scratch.DisposeAsync();
-            throw;
-        }
+        await scratch.LaunchAsync(cancellationToken);
+        return scratch;
     }
 
     /// <summary>A connection over the socket; a null password for a cluster that trusts local connections.</summary>
@@ -59,17 +47,16 @@ public sealed class ScratchPostgres : IAsyncDisposable
 
     private string SuperuserConnection(string database) => ConnectionString("postgres", _options.SuperuserPassword, database);
 
-    private async Task InitializeAsync(CancellationToken cancellationToken)
+    private string DataDirectory => Path.Combine(Folder, "data");
+
+    private protected override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        if (_options.RunAsUser is { } user) await ServiceAccount.EnsureAsync(user, cancellationToken);
-        await ServiceAccount.CreatePrivateFolderAsync(Folder, _options.RunAsUser, cancellationToken);
-        var data = Path.Combine(Folder, "data");
-        List<string> initDb = ["-D", data, "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"];
+        List<string> initDb = ["-D", DataDirectory, "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"];
         var passwordFile = Path.Combine(Folder, "initdb.pw");
         if (_options.SuperuserPassword is { } password)
         {
             await File.WriteAllTextAsync(passwordFile, password, cancellationToken);
-            if (_options.RunAsUser is { } owner && ServiceAccount.IsRoot) await ServiceAccount.ChownAsync(passwordFile, owner, cancellationToken);
+            if (RunAsUser is { } owner && ServiceAccount.IsRoot) await ServiceAccount.ChownAsync(passwordFile, owner, cancellationToken);
             initDb.AddRange(["--pwfile", passwordFile]);
         }
         else
@@ -80,23 +67,22 @@ public sealed class ScratchPostgres : IAsyncDisposable
         try
         {
             var result = await ExternalProgram.CaptureAsync(
-                new ProgramInvocation(_options.InitDb, [.. initDb, .. _options.InitDbArguments]) { RunAsUser = _options.RunAsUser }, cancellationToken);
+                new ProgramInvocation(_options.InitDb, [.. initDb, .. _options.InitDbArguments]) { RunAsUser = RunAsUser }, cancellationToken);
             if (!result.Succeeded) throw new InvalidOperationException($"initdb for the scratch server failed: {result.All.Trim()}");
         }
         finally
         {
             File.Delete(passwordFile);
         }
-
-        _server = ExternalProgram.Start(new ProgramInvocation(_options.Postgres,
-        [
-            "-D", data, "-k", Folder, "-p", Port.ToString(CultureInfo.InvariantCulture),
-            "-c", "listen_addresses=" + (_options.Port is null ? "" : "127.0.0.1"), .. _options.ServerArguments,
-        ]) { RunAsUser = _options.RunAsUser });
-        await WaitUntilReadyAsync(_server, cancellationToken);
     }
 
-    private async Task WaitUntilReadyAsync(RunningProgram server, CancellationToken cancellationToken)
+    private protected override ProgramInvocation ServerInvocation() => new(_options.Postgres,
+    [
+        "-D", DataDirectory, "-k", Folder, "-p", Port.ToString(CultureInfo.InvariantCulture),
+        "-c", "listen_addresses=" + (_options.Port is null ? "" : "127.0.0.1"), .. _options.ServerArguments,
+    ]);
+
+    private protected override async Task WaitUntilReadyAsync(RunningProgram server, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.ReadyWithin);
@@ -130,21 +116,6 @@ public sealed class ScratchPostgres : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.StopAsync("INT", TimeSpan.FromSeconds(15));
-            await _server.DisposeAsync();
-        }
-
-        try
-        {
-            if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A server still writing its last file; the owner's stale-folder sweep deletes it later.
-        }
-    }
+    // A fast shutdown (SIGINT) releases the server's shared memory; the kill only when it does not stop.
+    private protected override Task StopAsync(RunningProgram server) => server.StopAsync("INT", TimeSpan.FromSeconds(15));
 }

@@ -6,33 +6,19 @@ namespace SmsBridge.Processes;
 /// A throwaway <c>redis-server</c> in a private folder, on its Unix socket (and a loopback port if asked), ready when
 /// it answers PING (an RDB in the folder has then loaded). Disposal kills it and deletes the folder.
 /// </summary>
-public sealed class ScratchRedis : IAsyncDisposable
+public sealed class ScratchRedis : ScratchServer
 {
     private readonly ScratchRedisOptions _options;
-    private RunningProgram? _server;
 
-    private ScratchRedis(ScratchRedisOptions options) => _options = options;
-
-    public string Folder => _options.Folder;
+    private ScratchRedis(ScratchRedisOptions options) : base(options.Folder, options.RunAsUser) => _options = options;
 
     public string Socket => Path.Combine(Folder, "redis.sock");
-
-    /// <summary>The RDB file redis-server loads at start and writes on SAVE.</summary>
-    public string RdbFile => Path.Combine(Folder, "dump.rdb");
 
     public static async Task<ScratchRedis> StartAsync(ScratchRedisOptions options, CancellationToken cancellationToken = default)
     {
         var scratch = new ScratchRedis(options);
-        try
-        {
-            await scratch.InitializeAsync(cancellationToken);
-            return scratch;
-        }
-        catch
-        {
-            await scratch.DisposeAsync();
-            throw;
-        }
+        await scratch.LaunchAsync(cancellationToken);
+        return scratch;
     }
 
     /// <summary>Runs redis-cli against this server and returns its output.</summary>
@@ -66,21 +52,15 @@ public sealed class ScratchRedis : IAsyncDisposable
         };
     }
 
-    private async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        if (_options.RunAsUser is { } user) await ServiceAccount.EnsureAsync(user, cancellationToken);
-        await ServiceAccount.CreatePrivateFolderAsync(Folder, _options.RunAsUser, cancellationToken);
-        _server = ExternalProgram.Start((_options.Command ?? new ProgramInvocation(_options.RedisServer,
-        [
-            "--port", (_options.Port ?? 0).ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--unixsocket", Socket, "--unixsocketperm", "700", "--dir", Folder, "--dbfilename", "dump.rdb",
-            "--pidfile", Path.Combine(Folder, "redis.pid"), "--daemonize", "no", "--appendonly", "no", "--save", "",
-            .. _options.ServerArguments,
-        ])) with { RunAsUser = _options.RunAsUser });
-        await WaitUntilReadyAsync(_server, cancellationToken);
-    }
+    private protected override ProgramInvocation ServerInvocation() => _options.Command ?? new ProgramInvocation(_options.RedisServer,
+    [
+        "--port", (_options.Port ?? 0).ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+        "--unixsocket", Socket, "--unixsocketperm", "700", "--dir", Folder, "--dbfilename", "dump.rdb",
+        "--pidfile", Path.Combine(Folder, "redis.pid"), "--daemonize", "no", "--appendonly", "no", "--save", "",
+        .. _options.ServerArguments,
+    ]);
 
-    private async Task WaitUntilReadyAsync(RunningProgram server, CancellationToken cancellationToken)
+    private protected override async Task WaitUntilReadyAsync(RunningProgram server, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(_options.ReadyWithin);
@@ -102,19 +82,6 @@ public sealed class ScratchRedis : IAsyncDisposable
             {
                 throw new TimeoutException($"The scratch redis-server did not answer within {_options.ReadyWithin.TotalSeconds:0} s:\n{server.RecentOutput()}");
             }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null) await _server.DisposeAsync();
-        try
-        {
-            if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still being written; the owner's stale-folder sweep deletes it later.
         }
     }
 }
