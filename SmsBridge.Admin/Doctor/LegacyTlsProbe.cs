@@ -1,6 +1,5 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SmsBridge.Processes;
 
 namespace SmsBridge.Admin.Doctor;
 
@@ -37,67 +36,37 @@ public static partial class LegacyTlsProbe
     public static async Task<LegacyTlsOutcome> RunAsync(string host, int port, bool sendServerName, string protocol, TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("openssl")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in (string[])["s_client", "-connect", $"{host}:{port}", "-" + protocol, "-cipher", "DEFAULT@SECLEVEL=0", "-brief"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        if (sendServerName)
-        {
-            start.ArgumentList.Add("-servername");
-            start.ArgumentList.Add(host);
-        }
-
-        Process process;
+        List<string> arguments = ["s_client", "-connect", $"{host}:{port}", "-" + protocol, "-cipher", "DEFAULT@SECLEVEL=0", "-brief"];
+        if (sendServerName) arguments.AddRange(["-servername", host]);
+        ProgramResult result;
         try
         {
-            process = Process.Start(start)!;
+            // stdin is closed, which makes s_client leave right after the handshake.
+            result = await ExternalProgram.CaptureAsync(new ProgramInvocation("openssl", arguments) { Timeout = timeout }, cancellationToken);
         }
-        catch (Win32Exception e)
+        catch (ProgramNotFoundException e)
         {
             return new LegacyTlsOutcome(LegacyTlsVerdict.CannotOffer, $"openssl is not available here ({e.Message})");
         }
-
-        using (process)
+        catch (TimeoutException)
         {
-            // A closed input makes s_client leave right after the handshake.
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var error = process.StandardError.ReadToEndAsync(cancellationToken);
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(timeout);
-            try
-            {
-                await process.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                cancellationToken.ThrowIfCancellationRequested();
-                // Silence is not a handshake: the server did not accept the protocol within the time.
-                return new LegacyTlsOutcome(LegacyTlsVerdict.Refused, $"no answer within {timeout.TotalSeconds:0} s");
-            }
-
-            var said = await output + await error;
-            if (process.ExitCode == 0 && said.Contains("CONNECTION ESTABLISHED", StringComparison.Ordinal))
-            {
-                var version = ProtocolLine().Match(said);
-                var cipher = CipherLine().Match(said);
-                return new LegacyTlsOutcome(LegacyTlsVerdict.Accepted,
-                    $"{(version.Success ? version.Groups[1].Value : protocol)} with {(cipher.Success ? cipher.Groups[1].Value : "an unknown cipher")}");
-            }
-
-            var reason = FirstErrorLine(said);
-            return CannotOfferMarkers.Any(m => said.Contains(m, StringComparison.OrdinalIgnoreCase))
-                ? new LegacyTlsOutcome(LegacyTlsVerdict.CannotOffer, reason)
-                : new LegacyTlsOutcome(LegacyTlsVerdict.Refused, reason);
+            // Silence is not a handshake: the server did not accept the protocol within the time.
+            return new LegacyTlsOutcome(LegacyTlsVerdict.Refused, $"no answer within {timeout.TotalSeconds:0} s");
         }
+
+        var said = result.All;
+        if (result.Succeeded && said.Contains("CONNECTION ESTABLISHED", StringComparison.Ordinal))
+        {
+            var version = ProtocolLine().Match(said);
+            var cipher = CipherLine().Match(said);
+            return new LegacyTlsOutcome(LegacyTlsVerdict.Accepted,
+                $"{(version.Success ? version.Groups[1].Value : protocol)} with {(cipher.Success ? cipher.Groups[1].Value : "an unknown cipher")}");
+        }
+
+        var reason = FirstErrorLine(said);
+        return CannotOfferMarkers.Any(m => said.Contains(m, StringComparison.OrdinalIgnoreCase))
+            ? new LegacyTlsOutcome(LegacyTlsVerdict.CannotOffer, reason)
+            : new LegacyTlsOutcome(LegacyTlsVerdict.Refused, reason);
     }
 
     // "80DB…:error:0A00042E:SSL routines:ssl3_read_bytes:tlsv1 alert protocol version:../ssl/…" → "tlsv1 alert protocol version".

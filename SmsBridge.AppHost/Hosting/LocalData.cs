@@ -19,7 +19,7 @@ public sealed record LocalData(string Root, bool FastUnsafeStorage)
         if (!builder.ExecutionContext.IsRunMode) return true;
         try
         {
-            await ServiceAccount.PrepareDirectoryAsync(Root);
+            await DataFolderAccess.PrepareAsync(Root);
             return true;
         }
         catch (DistributedApplicationException ex)

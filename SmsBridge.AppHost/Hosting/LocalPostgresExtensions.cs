@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using SmsBridge.Processes;
 
 namespace SmsBridge.AppHost.Hosting;
 
@@ -35,7 +36,7 @@ public static class LocalPostgresExtensions
             .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false)
             .WithArgs(context =>
             {
-                foreach (var argument in ServiceAccount.SetprivArguments()) context.Args.Add(argument);
+                foreach (var argument in ServiceAccount.SetprivArguments(ServiceAccount.User)) context.Args.Add(argument);
                 context.Args.Add(Path.Combine(LocalPostgresResource.BinDirectory, "postgres"));
                 string[] settings = ["listen_addresses=127.0.0.1", "password_encryption=scram-sha-256", "max_connections=200"];
                 if (fastUnsafeStorage) settings = [.. settings, "fsync=off", "full_page_writes=off"];
@@ -52,8 +53,8 @@ public static class LocalPostgresExtensions
             .OnBeforeResourceStarted(async (postgres, @event, cancellationToken) =>
             {
                 var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(postgres);
-                await ServiceAccount.PrepareDirectoryAsync(dataRoot);
-                await ServiceAccount.PrepareDirectoryAsync(Path.Combine(dataRoot, "run"));
+                await DataFolderAccess.PrepareAsync(dataRoot);
+                await DataFolderAccess.PrepareAsync(Path.Combine(dataRoot, "run"));
                 await StopLeftoverAsync(postgres, logger);
                 if (!File.Exists(Path.Combine(postgres.DataDirectory, "PG_VERSION")))
                 {
@@ -89,13 +90,15 @@ public static class LocalPostgresExtensions
         var passwordFile = Path.Combine(postgres.DataRoot, "initdb.pw");
         await File.WriteAllTextAsync(passwordFile, password);
         File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await ServiceAccount.PrepareDirectoryAsync(postgres.DataRoot);
+        await DataFolderAccess.PrepareAsync(postgres.DataRoot);
         try
         {
             List<string> arguments = ["-D", postgres.DataDirectory, "-U", "postgres", "--pwfile", passwordFile, "--auth=scram-sha-256",
                 "-E", "UTF8", "--locale=C.UTF-8"];
             if (fastUnsafeStorage) arguments.Add("--no-sync");
-            var (code, output) = await ServiceAccount.RunAsServiceAsync(Path.Combine(LocalPostgresResource.BinDirectory, "initdb"), arguments);
+            var initDb = await ExternalProgram.CaptureAsync(
+                new ProgramInvocation(Path.Combine(LocalPostgresResource.BinDirectory, "initdb"), arguments) { RunAsUser = ServiceAccount.User });
+            var (code, output) = (initDb.ExitCode, initDb.All);
             foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries)) logger.LogInformation("initdb: {Line}", line);
             if (code != 0) throw new DistributedApplicationException($"initdb for '{postgres.Name}' failed ({code}); see its console log.");
         }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SmsBridge.Processes;
 
 namespace SmsBridge.AppHost.Hosting;
 
@@ -20,7 +21,7 @@ public static class LocalRedisExtensions
             .WithEndpoint(name: "tcp", scheme: "tcp", isProxied: false)
             .WithArgs(context =>
             {
-                foreach (var argument in ServiceAccount.SetprivArguments()) context.Args.Add(argument);
+                foreach (var argument in ServiceAccount.SetprivArguments(ServiceAccount.User)) context.Args.Add(argument);
                 context.Args.Add("redis-server");
                 context.Args.Add(resource.ConfigFile);
                 context.Args.Add("--port");
@@ -42,7 +43,7 @@ public static class LocalRedisExtensions
                     loglevel notice
                     """, cancellationToken);
                 File.SetUnixFileMode(redis.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                await ServiceAccount.PrepareDirectoryAsync(dataRoot);
+                await DataFolderAccess.PrepareAsync(dataRoot);
             })
             .WithHealthCheck(healthCheck)
             .WithIconName("Memory")

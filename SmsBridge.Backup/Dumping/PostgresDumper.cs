@@ -2,6 +2,7 @@ using Npgsql;
 using SmsBridge.Backup.Artefacts;
 using SmsBridge.Backup.Configuration;
 using SmsBridge.Backup.Tools;
+using SmsBridge.Processes;
 using SmsBridge.Data.Settings;
 
 namespace SmsBridge.Backup.Dumping;
@@ -18,8 +19,8 @@ public sealed class PostgresDumper(BackupOptions options)
 {
     public async Task<string> VersionAsync(CancellationToken cancellationToken)
     {
-        var (result, output) = await ExternalTool.CaptureAsync(new ToolInvocation(options.PgDump, ["--version"]), cancellationToken);
-        return result.Succeeded ? output.Trim() : "unknown";
+        var result = await ExternalProgram.CaptureAsync(new ProgramInvocation(options.PgDump, ["--version"]), cancellationToken);
+        return result.Succeeded ? result.Output.Trim() : "unknown";
     }
 
     /// <summary>Starts the snapshot; the returned session must stay open until <see cref="DumpSession.DumpAsync"/> finished.</summary>
@@ -85,8 +86,8 @@ public sealed class DumpSession(NpgsqlConnection connection, NpgsqlTransaction t
         using var passFile = source.CreatePassFile(privateDirectory);
         List<string> arguments = ["--format=custom", "--compress=6", $"--snapshot={Snapshot.Contents.Snapshot}"];
         arguments.AddRange(source.ConnectionArguments());
-        var invocation = new ToolInvocation(options.PgDump, arguments) { Environment = passFile.Environment };
-        var result = await ExternalTool.RunAsync(invocation, (stdout, ct) => stdout.CopyToAsync(destination, 1 << 16, ct),
+        var invocation = new ProgramInvocation(options.PgDump, arguments) { Environment = passFile.Environment };
+        var result = await ExternalProgram.RunAsync(invocation, (stdout, ct) => stdout.CopyToAsync(destination, 1 << 16, ct),
             cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {

@@ -1,5 +1,6 @@
 using SmsBridge.Backup.Configuration;
 using SmsBridge.Backup.Tools;
+using SmsBridge.Processes;
 
 namespace SmsBridge.Backup.Dumping;
 
@@ -11,8 +12,8 @@ public sealed class RedisSnapshotter(BackupOptions options)
 {
     public async Task<string> VersionAsync(CancellationToken cancellationToken)
     {
-        var (result, output) = await ExternalTool.CaptureAsync(new ToolInvocation(options.RedisCli, ["--version"]), cancellationToken);
-        return result.Succeeded ? output.Trim() : "unknown";
+        var result = await ExternalProgram.CaptureAsync(new ProgramInvocation(options.RedisCli, ["--version"]), cancellationToken);
+        return result.Succeeded ? result.Output.Trim() : "unknown";
     }
 
     public async Task SnapshotAsync(RedisEndpoint endpoint, Stream destination, CancellationToken cancellationToken)
@@ -20,11 +21,11 @@ public sealed class RedisSnapshotter(BackupOptions options)
         List<string> arguments = ["-h", endpoint.Host, "-p", endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         if (endpoint.User is { } user) arguments.AddRange(["--user", user]);
         arguments.AddRange(["--no-auth-warning", "--rdb", "-"]);
-        var invocation = new ToolInvocation(options.RedisCli, arguments)
+        var invocation = new ProgramInvocation(options.RedisCli, arguments)
         {
-            Environment = new() { ["REDISCLI_AUTH"] = endpoint.Password },
+            Environment = new Dictionary<string, string?> { ["REDISCLI_AUTH"] = endpoint.Password },
         };
-        var result = await ExternalTool.RunAsync(invocation, (stdout, ct) => stdout.CopyToAsync(destination, 1 << 16, ct),
+        var result = await ExternalProgram.RunAsync(invocation, (stdout, ct) => stdout.CopyToAsync(destination, 1 << 16, ct),
             cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {

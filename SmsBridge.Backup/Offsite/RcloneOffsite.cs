@@ -1,5 +1,6 @@
 using SmsBridge.Backup.Artefacts;
 using SmsBridge.Backup.Tools;
+using SmsBridge.Processes;
 
 namespace SmsBridge.Backup.Offsite;
 
@@ -23,9 +24,9 @@ public sealed class RcloneOffsite(string rclone, string remote, string? config =
 
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken)
     {
-        var (result, output) = await ExternalTool.CaptureAsync(Invocation(["lsf", "--dirs-only", remote]), cancellationToken);
+        var result = await ExternalProgram.CaptureAsync(Invocation(["lsf", "--dirs-only", remote]), cancellationToken);
         if (!result.Succeeded) throw new InvalidOperationException($"rclone lsf {remote} failed: {result.ErrorTail}");
-        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        return [.. result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => l.TrimEnd('/')).Where(BackupStore.IsValidId)];
     }
 
@@ -35,11 +36,11 @@ public sealed class RcloneOffsite(string rclone, string remote, string? config =
 
     private async Task RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var result = await ExternalTool.RunAsync(Invocation(arguments), cancellationToken: cancellationToken);
+        var result = await ExternalProgram.RunAsync(Invocation(arguments), cancellationToken: cancellationToken);
         if (!result.Succeeded) throw new InvalidOperationException($"rclone {arguments[0]} failed (exit code {result.ExitCode}): {result.ErrorTail.Trim()}");
     }
 
-    private ToolInvocation Invocation(IReadOnlyList<string> arguments) => config is null
-        ? new ToolInvocation(rclone, arguments)
-        : new ToolInvocation(rclone, arguments) { Environment = new() { ["RCLONE_CONFIG"] = config } };
+    private ProgramInvocation Invocation(IReadOnlyList<string> arguments) => config is null
+        ? new ProgramInvocation(rclone, arguments)
+        : new ProgramInvocation(rclone, arguments) { Environment = new Dictionary<string, string?> { ["RCLONE_CONFIG"] = config } };
 }

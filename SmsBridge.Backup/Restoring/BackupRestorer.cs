@@ -9,6 +9,7 @@ using SmsBridge.Backup.Encryption;
 using SmsBridge.Backup.Monitoring;
 using SmsBridge.Backup.Running;
 using SmsBridge.Backup.Tools;
+using SmsBridge.Processes;
 using SmsBridge.Backup.Verification;
 
 namespace SmsBridge.Backup.Restoring;
@@ -94,7 +95,7 @@ public sealed partial class BackupRestorer(
     private async Task<string> RestorableEntriesAsync(string folder, ArtefactEntry dump, CancellationToken cancellationToken)
     {
         var listing = "";
-        var result = await ExternalTool.RunAsync(new ToolInvocation(options.PgRestore, ["--list"]),
+        var result = await ExternalProgram.RunAsync(new ProgramInvocation(options.PgRestore, ["--list"]),
             async (stdout, ct) =>
             {
                 using var text = new StreamReader(stdout, Encoding.UTF8);
@@ -115,7 +116,7 @@ public sealed partial class BackupRestorer(
     {
         using var passFile = target.CreatePassFile(privateDirectory);
         // --no-owner/--no-acl: objects belong to the restoring owner, whose default privileges grant the app and backup roles.
-        var script = new ToolInvocation(options.PgRestore,
+        var script = new ProgramInvocation(options.PgRestore,
             ["--clean", "--if-exists", "--exit-on-error", "--no-owner", "--no-acl", "--verbose", "--use-list", list, "--file", "-"])
         {
             OnErrorLine = line =>
@@ -129,19 +130,19 @@ public sealed partial class BackupRestorer(
         string? mismatch = null;
         List<string> arguments = ["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", "-"];
         arguments.AddRange(target.ConnectionArguments());
-        var psql = new ToolInvocation(options.Psql, arguments)
+        var psql = new ProgramInvocation(options.Psql, arguments)
         {
-            Environment = new(passFile.Environment) { ["PGOPTIONS"] = "-c client_min_messages=warning" },
+            Environment = new Dictionary<string, string?>(passFile.Environment) { ["PGOPTIONS"] = "-c client_min_messages=warning" },
             OnErrorLine = line =>
             {
                 var at = line.IndexOf(RestoreCheckScript.MismatchMarker, StringComparison.Ordinal);
                 if (at >= 0) mismatch = line[(at + RestoreCheckScript.MismatchMarker.Length)..].Trim();
             },
         };
-        var result = await ExternalTool.RunAsync(psql, writeInput: async (sql, ct) =>
+        var result = await ExternalProgram.RunAsync(psql, writeInput: async (sql, ct) =>
         {
             await sql.WriteAsync(Encoding.UTF8.GetBytes(RestoreCheckScript.Begin), ct);
-            var written = await ExternalTool.RunAsync(script, readOutput: (restoreSql, ct2) => restoreSql.CopyToAsync(sql, 1 << 16, ct2),
+            var written = await ExternalProgram.RunAsync(script, readOutput: (restoreSql, ct2) => restoreSql.CopyToAsync(sql, 1 << 16, ct2),
                 writeInput: (archive, ct2) => reader.DecryptToAsync(folder, dump, archive, ct2), cancellationToken: ct);
             if (!written.Succeeded)
             {

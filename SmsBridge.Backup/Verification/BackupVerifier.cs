@@ -5,6 +5,7 @@ using SmsBridge.Backup.Configuration;
 using SmsBridge.Backup.Dumping;
 using SmsBridge.Backup.Encryption;
 using SmsBridge.Backup.Tools;
+using SmsBridge.Processes;
 
 namespace SmsBridge.Backup.Verification;
 
@@ -46,7 +47,7 @@ public sealed class BackupVerifier(BackupOptions options, BackupStore store, Art
             if (manifest.Artefact(RedisArtefact) is { } redis)
             {
                 progress.Report("Loading the Redis snapshot into a throwaway redis-server");
-                await using var scratchRedis = await ScratchRedis.StartAsync(options,
+                await using var scratchRedis = await VerificationServers.StartRedisAsync(options,
                     (stream, ct) => reader.DecryptToAsync(folder, redis, stream, ct), cancellationToken);
                 redisKeys = await scratchRedis.CountKeysAsync(cancellationToken);
             }
@@ -85,14 +86,14 @@ public sealed class BackupVerifier(BackupOptions options, BackupStore store, Art
         IProgress<string> progress, CancellationToken cancellationToken)
     {
         progress.Report("Starting a throwaway PostgreSQL for the restore test");
-        await using var scratch = await ScratchPostgres.StartAsync(options, cancellationToken);
+        await using var scratch = await VerificationServers.StartPostgresAsync(options, cancellationToken);
         await scratch.CreateDatabaseAsync("verify", cancellationToken);
-        var target = scratch.Target("verify");
+        var target = new PostgresTarget(new NpgsqlConnectionStringBuilder(scratch.ConnectionString("postgres", null, "verify")) { CommandTimeout = 0 }.ConnectionString);
 
         progress.Report($"Restoring {dump.File} ({dump.PlainSize / 1024} KiB) into it");
         List<string> arguments = ["--no-owner", "--no-acl", "--exit-on-error"];
         arguments.AddRange(target.ConnectionArguments());
-        var result = await ExternalTool.RunAsync(new ToolInvocation(options.PgRestore, arguments),
+        var result = await ExternalProgram.RunAsync(new ProgramInvocation(options.PgRestore, arguments),
             writeInput: (stdin, ct) => reader.DecryptToAsync(folder, dump, stdin, ct), cancellationToken: cancellationToken);
         if (!result.Succeeded) throw new BackupVerificationException($"pg_restore of the dump failed (exit code {result.ExitCode}): {result.ErrorTail.Trim()}");
 

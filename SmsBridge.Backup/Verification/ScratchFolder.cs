@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using SmsBridge.Backup.Configuration;
+using SmsBridge.Processes;
 
 namespace SmsBridge.Backup.Verification;
 
 /// <summary>
-/// A private temporary folder (0700) for a throwaway server, owned by the account that runs it. Folders a
+/// A private temporary folder (0700) for a throwaway server or a restore's files, owned by the account that runs them. Folders a
 /// crashed run left behind are found by their prefix; their server is killed and the folder deleted.
 /// </summary>
 public sealed class ScratchFolder : IDisposable
@@ -27,20 +28,8 @@ public sealed class ScratchFolder : IDisposable
         var parent = Parent(options);
         // Short names: a Unix socket path must stay under 108 bytes.
         var path = System.IO.Path.Combine(parent, Prefix + Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(path);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string? owner = null;
-        if (Environment.UserName == "root")
-        {
-            owner = options.ResolveScratchUser();
-            using var chown = Process.Start(new ProcessStartInfo("chown", [$"{owner}:", path]) { RedirectStandardError = true })!;
-            await chown.WaitForExitAsync(cancellationToken);
-            if (chown.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"chown {owner} {path} failed: {await chown.StandardError.ReadToEndAsync(cancellationToken)}");
-            }
-        }
-
+        var owner = Environment.UserName == "root" ? options.ResolveScratchUser() : null;
+        await ServiceAccount.CreatePrivateFolderAsync(path, owner, cancellationToken);
         return new ScratchFolder(path, owner);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
+using SmsBridge.Processes;
 
 namespace SmsBridge.Benchmarks.Ceilings;
 
@@ -32,12 +33,16 @@ public static partial class PgBench
         await File.WriteAllTextAsync(scriptFile, Script);
         try
         {
-            var output = await ExternalTool.RunAsync(Executable,
+            var output = (await ExternalProgram.CaptureAsync(new ProgramInvocation(Executable,
             [
                 "-n", "-M", "prepared", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2",
                 "-T", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture), "-f", scriptFile,
                 "-h", connection.Host!, "-p", connection.Port.ToString(CultureInfo.InvariantCulture), "-U", connection.Username!, database,
-            ], new Dictionary<string, string> { ["PGPASSWORD"] = connection.Password! }, duration + TimeSpan.FromMinutes(1));
+            ])
+            {
+                Environment = new Dictionary<string, string?> { ["PGPASSWORD"] = connection.Password! },
+                Timeout = duration + TimeSpan.FromMinutes(1),
+            })).EnsureSucceeded().All;
             var tps = TpsLine().Match(output);
             var latency = LatencyLine().Match(output);
             if (!tps.Success) throw new InvalidOperationException("pgbench printed no tps line:\n" + output);

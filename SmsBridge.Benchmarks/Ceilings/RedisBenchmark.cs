@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmsBridge.Benchmarks.Costs;
+using SmsBridge.Processes;
 
 namespace SmsBridge.Benchmarks.Ceilings;
 
@@ -17,7 +18,8 @@ public static class RedisBenchmark
             "-n", requests.ToString(CultureInfo.InvariantCulture), "-t", "set,incr", "--csv",
         ];
 
-        var output = await ExternalTool.RunAsync("redis-benchmark", arguments, null, TimeSpan.FromMinutes(2));
+        var output = (await ExternalProgram.CaptureAsync(new ProgramInvocation("redis-benchmark", arguments) { Timeout = TimeSpan.FromMinutes(2) }))
+            .EnsureSucceeded().All;
         var results = new List<CeilingResult>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SmsBridge.Benchmarks.Ceilings;
+using SmsBridge.Processes;
 
 namespace SmsBridge.Benchmarks.Costs;
 
@@ -35,6 +35,7 @@ public sealed class RedisCounters(RedisEndpoint endpoint)
         return calls;
     }
 
-    private Task<string> CliAsync(params string[] command) =>
-        ExternalTool.RunAsync("redis-cli", [.. endpoint.Arguments(), "--no-auth-warning", .. command], null, TimeSpan.FromSeconds(30));
+    private async Task<string> CliAsync(params string[] command) =>
+        (await ExternalProgram.CaptureAsync(new ProgramInvocation("redis-cli", [.. endpoint.Arguments(), "--no-auth-warning", .. command])
+            { Timeout = TimeSpan.FromSeconds(30) })).EnsureSucceeded().Output;
 }

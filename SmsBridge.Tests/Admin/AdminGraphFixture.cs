@@ -69,19 +69,15 @@ public sealed class AdminGraphFixture : IAsyncLifetime
         string? password, params string[] args)
     {
         var dll = Path.Combine(Repo.Root, "SmsBridge.Admin", "bin", Repo.Configuration, "net10.0", "SmsBridge.Admin.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment.Remove("SMSBRIDGE_ADMIN_PASSWORD");
-        if (connectionString is not null) start.Environment["ConnectionStrings__smsbridge"] = connectionString;
-        using var process = Process.Start(start)!;
-        if (password is not null) await process.StandardInput.WriteLineAsync(password);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
+        var environment = new Dictionary<string, string?> { ["SMSBRIDGE_ADMIN_PASSWORD"] = null };
+        if (connectionString is not null) environment["ConnectionStrings__smsbridge"] = connectionString;
+        var result = await ExternalProgram.CaptureAsync(new ProgramInvocation("dotnet", [dll, .. args])
+        {
+            Environment = environment,
+            StandardInput = password is null ? null : password + Environment.NewLine,
+            Timeout = TimeSpan.FromSeconds(60),
+        });
+        return (result.ExitCode, result.Output, result.Error);
     }
 
     public async Task DisposeAsync()

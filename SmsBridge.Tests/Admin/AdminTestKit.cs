@@ -63,18 +63,12 @@ public static class AdminTestKit
     /// <summary>Runs redis-cli against a port (password through REDISCLI_AUTH, never on the command line).</summary>
     public static async Task<(int Exit, string Output)> RedisCliAsync(int port, string password, params string[] command)
     {
-        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(command))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["REDISCLI_AUTH"] = password;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await output + await error).Trim());
+        var result = await ExternalProgram.CaptureAsync(
+            new ProgramInvocation("redis-cli", ["-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. command])
+            {
+                Environment = new Dictionary<string, string?> { ["REDISCLI_AUTH"] = password },
+                Timeout = TimeSpan.FromSeconds(20),
+            });
+        return (result.ExitCode, result.All.Trim());
     }
 }

@@ -250,11 +250,8 @@ public sealed class MonitoringPortsApiTests(AdminGraphFixture graph) : IAsyncLif
         await File.WriteAllTextAsync(file, yaml);
         try
         {
-            var start = new ProcessStartInfo("promtool", ["check", "config", file]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var promtool = Process.Start(start)!;
-            var output = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
-            await promtool.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
-            Assert.True(promtool.ExitCode == 0, "promtool check config: " + output);
+            var promtool = await ExternalProgram.CaptureAsync(new ProgramInvocation("promtool", ["check", "config", file]) { Timeout = TimeSpan.FromSeconds(30) });
+            Assert.True(promtool.Succeeded, "promtool check config: " + promtool.All);
         }
         finally
         {

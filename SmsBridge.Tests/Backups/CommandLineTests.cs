@@ -52,15 +52,10 @@ public sealed class CommandLineTests(BackupGraphFixture graph)
         var dll = Path.Combine(AppContext.BaseDirectory, "SmsBridge.Backup.dll");
         foreach (var command in new[] { "", "backup", "backup now", "list", "verify", "restore", "prune", "decrypt" })
         {
-            using var process = Process.Start(new ProcessStartInfo("dotnet", [dll, .. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var output = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(process.ExitCode == 0, $"'{command} --help' exited {process.ExitCode}");
-            Assert.Contains("Usage:", output, StringComparison.Ordinal);
+            var help = await ExternalProgram.CaptureAsync(
+                new ProgramInvocation("dotnet", [dll, .. command.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--help"]) { Timeout = TimeSpan.FromSeconds(60) });
+            Assert.True(help.Succeeded, $"'{command} --help' exited {help.ExitCode}");
+            Assert.Contains("Usage:", help.Output, StringComparison.Ordinal);
         }
     }
 

@@ -41,12 +41,12 @@ public sealed class DecryptCommandTests(BackupGraphFixture graph)
             Assert.Contains("TABLE DATA public blacklist", list.Output, StringComparison.Ordinal);
 
             // pg_restore by hand into a PostgreSQL of its own (the throwaway kind verification uses), as its superuser.
-            await using var scratch = await ScratchPostgres.StartAsync(services.Get<BackupOptions>(), CancellationToken.None);
+            await using var scratch = await VerificationServers.StartPostgresAsync(services.Get<BackupOptions>(), CancellationToken.None);
             await scratch.CreateDatabaseAsync("by_hand", CancellationToken.None);
             var restore = await Tool.RunAsync(PgRestore,
-                ["--no-owner", "--no-acl", "--exit-on-error", "--single-transaction", "--host", scratch.ScratchPath, "--username", "postgres", "--dbname", "by_hand", dump]);
+                ["--no-owner", "--no-acl", "--exit-on-error", "--single-transaction", "--host", scratch.Folder, "--username", "postgres", "--dbname", "by_hand", dump]);
             Assert.True(restore.ExitCode == 0, restore.All);
-            var restored = scratch.Target("by_hand").ConnectionString;
+            var restored = scratch.ConnectionString("postgres", null, "by_hand");
             foreach (var table in new[] { "public.blacklist", "public.onboarded_mobiles", "public.audit_events", "public.settings_versions" })
             {
                 var expected = manifest.Database!.Tables.Single(t => t.Table == table).Rows;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using SmsBridge.Tests.Deploy;
@@ -16,12 +15,11 @@ public sealed class RcloneWebDav : IAsyncDisposable
     public const string Remote = "offsite";
     public const string User = "smsbridge-offsite";
 
-    private readonly Process _server;
-    private readonly ParentThread _parent;
+    private readonly RunningProgram _server;
 
-    private RcloneWebDav(string folder, int port, string obscuredPassword, Process server, ParentThread parent)
+    private RcloneWebDav(string folder, int port, string obscuredPassword, RunningProgram server)
     {
-        (Folder, Port, ObscuredPassword, _server, _parent) = (folder, port, obscuredPassword, server, parent);
+        (Folder, Port, ObscuredPassword, _server) = (folder, port, obscuredPassword, server);
     }
 
     /// <summary>The folder the server serves: what landed on the remote, as the far side stores it.</summary>
@@ -43,14 +41,13 @@ public sealed class RcloneWebDav : IAsyncDisposable
         var log = folder + ".log";
         for (var attempt = 1; ; attempt++)
         {
-            var port = Tool.FreePort();
-            var parent = new ParentThread();
-            var server = parent.Start(() => Tool.StartAsServiceUser("rclone",
+            var port = FreePorts.Next();
+            var server = Tool.StartAsServiceUser("rclone",
                 ["serve", "webdav", folder, "--addr", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "--user", User, "--pass", password,
                  "--log-file", log],
                 // The service account may not read root's home, where rclone looks for a config file by default.
-                new Dictionary<string, string> { ["RCLONE_CONFIG"] = "/dev/null" }));
-            var webdav = new RcloneWebDav(folder, port, obscure.Output.Trim(), server, parent);
+                new Dictionary<string, string> { ["RCLONE_CONFIG"] = "/dev/null" });
+            var webdav = new RcloneWebDav(folder, port, obscure.Output.Trim(), server);
             try
             {
                 var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -70,8 +67,7 @@ public sealed class RcloneWebDav : IAsyncDisposable
                 }
 
                 if (!server.HasExited) return webdav;
-                await Tool.StopAsync(server);
-                parent.Dispose();
+                await server.DisposeAsync();
                 File.Delete(log);
             }
             catch
@@ -122,7 +118,7 @@ public sealed class RcloneWebDav : IAsyncDisposable
     }
 
     /// <summary>rclone as an operator runs it against the remote (listing, fetching a copy back).</summary>
-    public Task<Tool.Result> RcloneAsync(params string[] arguments) => Tool.RunAsync("rclone", arguments, RemoteEnvironment(), "/");
+    public Task<ProgramResult> RcloneAsync(params string[] arguments) => Tool.RunAsync("rclone", arguments, RemoteEnvironment(), "/");
 
     /// <summary>The backup ids (folders) on the remote under <paramref name="path"/>, as rclone lists them.</summary>
     public async Task<List<string>> ListFoldersAsync(string path)
@@ -134,50 +130,8 @@ public sealed class RcloneWebDav : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Tool.StopAsync(_server);
-        _parent.Dispose();
+        await _server.DisposeAsync();
         if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
         File.Delete(Folder + ".log");
-    }
-
-    /// <summary>
-    /// The thread the server is started from, alive until the server is stopped. setpriv's <c>--pdeathsig TERM</c> fires
-    /// when the thread that started the child exits, not the process, and the thread an async test happens to run on
-    /// can end within seconds (rclone then died at start with exit code 143).
-    /// </summary>
-    private sealed class ParentThread : IDisposable
-    {
-        private readonly ManualResetEventSlim _release = new();
-
-        public Process Start(Func<Process> start)
-        {
-            Process? process = null;
-            Exception? failure = null;
-            using var started = new ManualResetEventSlim();
-            var thread = new Thread(() =>
-            {
-                try
-                {
-                    process = start();
-                }
-                catch (Exception ex)
-                {
-                    failure = ex;
-                }
-
-                started.Set();
-                _release.Wait();
-            })
-            { IsBackground = true, Name = "rclone serve webdav (parent)" };
-            thread.Start();
-            started.Wait();
-            if (failure is not null) throw failure;
-            return process!;
-        }
-
-        public void Dispose()
-        {
-            _release.Set();
-        }
     }
 }

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using SmsBridge.Backup.Artefacts;
 using SmsBridge.Backup.Verification;
 using StackExchange.Redis;
@@ -18,63 +15,23 @@ public sealed class RedisSnapshotTests(BackupGraphFixture graph)
 
         var store = services.Get<BackupStore>();
         var entry = store.ReadManifest(backup.Id).Artefact("redis.rdb")!;
-        var folder = Path.Combine(Path.GetTempPath(), "smsbridge-rdb-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(folder);
-        Process? server = null;
-        try
+        var folder = await Deploy.Tool.ServiceUserFolderAsync("smsbridge-rdb-");
+        await using (var file = File.Create(Path.Combine(folder, "dump.rdb")))
         {
-            await using (var file = File.Create(Path.Combine(folder, "dump.rdb")))
-            {
-                await services.Get<ArtefactReader>().DecryptToAsync(store.PathOf(backup.Id), entry, file, CancellationToken.None);
-            }
-
-            var port = FreePort();
-            server = Process.Start(new ProcessStartInfo("redis-server",
-                ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", folder,
-                 "--dbfilename", "dump.rdb", "--appendonly", "no", "--save", ""])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            })!;
-            var restoredKeys = await KeysWhenReadyAsync($"127.0.0.1:{port}", server);
-
-            Assert.Equal(sourceKeys, restoredKeys);
-            Assert.Equal("value-1", restoredKeys["backup-test:string"]);
-            Assert.Equal("a=1,b=2", restoredKeys["backup-test:hash"]);
-            Assert.Equal("x,y,z", restoredKeys["backup-test:list"]);
-            Assert.Equal("soon", restoredKeys["backup-test:expiring"]);
+            await services.Get<ArtefactReader>().DecryptToAsync(store.PathOf(backup.Id), entry, file, CancellationToken.None);
         }
-        finally
-        {
-            if (server is { HasExited: false })
-            {
-                server.Kill();
-                await server.WaitForExitAsync();
-            }
 
-            server?.Dispose();
-            Directory.Delete(folder, recursive: true);
-        }
+        // Ready means it answered PING, so the snapshot has loaded; a server that refused it fails the start.
+        var port = FreePorts.Next();
+        await using var server = await ScratchRedis.StartAsync(new ScratchRedisOptions { Folder = folder, Port = port });
+        var restoredKeys = await RedisContents.ReadAsync($"127.0.0.1:{port}");
+
+        Assert.Equal(sourceKeys, restoredKeys);
+        Assert.Equal("value-1", restoredKeys["backup-test:string"]);
+        Assert.Equal("a=1,b=2", restoredKeys["backup-test:hash"]);
+        Assert.Equal("x,y,z", restoredKeys["backup-test:list"]);
+        Assert.Equal("soon", restoredKeys["backup-test:expiring"]);
     }
-
-    private static async Task<SortedDictionary<string, string>> KeysWhenReadyAsync(string endpoint, Process server)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            if (server.HasExited) Assert.Fail("redis-server refused the snapshot: " + await server.StandardOutput.ReadToEndAsync());
-            try
-            {
-                return await RedisContents.ReadAsync(endpoint);
-            }
-            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    private static int FreePort() => FreePorts.Next();
 }
 
 /// <summary>Every key of a Redis server with a text rendering of its value (strings, hashes and lists).</summary>

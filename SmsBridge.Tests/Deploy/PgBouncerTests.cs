@@ -11,7 +11,7 @@ public sealed class PgBouncerTests(ProductionPostgres postgres) : IClassFixture<
         var folder = Path.Combine(postgres.Folder, "pgbouncer");
         var authDirectory = Path.Combine(folder, "auth");
         Directory.CreateDirectory(authDirectory);
-        var port = Tool.FreePort();
+        var port = FreePorts.Next();
         // The generated file, pointed at this machine: the server's socket, a loopback listener, temporary paths.
         var ini = Repo.Read("deploy/pgbouncer/pgbouncer.ini");
         ini = Regex.Replace(ini, @"host=postgres port=5432", $"host={postgres.SocketDirectory} port={postgres.Port}");
@@ -75,7 +75,7 @@ public sealed class PgBouncerTests(ProductionPostgres postgres) : IClassFixture<
         }
         finally
         {
-            await Tool.StopAsync(pooler);
+            await pooler.DisposeAsync();
         }
     }
 

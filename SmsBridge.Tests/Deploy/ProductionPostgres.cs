@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
 
@@ -16,13 +15,13 @@ public sealed class ProductionPostgres : IAsyncLifetime
     public const string AppPassword = "AppPassw0rdForTheTestOnlyXYZab";
     public const string BackupPassword = "Backup3PasswordForTheTestOnlyX";
 
-    private Process? _server;
+    private ScratchPostgres? _server;
 
     public string Folder { get; private set; } = "";
 
-    public string SocketDirectory => Path.Combine(Folder, "run");
+    public string SocketDirectory => Folder;
 
-    public int Port { get; } = Tool.FreePort();
+    public int Port { get; } = FreePorts.Next();
 
     /// <summary>pg_hba.conf lines put before the generated ones (first match wins): a misconfigured server for doctor's tests.</summary>
     public string? PrependHba { get; init; }
@@ -48,25 +47,12 @@ public sealed class ProductionPostgres : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        var passwordFile = Path.Combine(Folder, "initdb.pw");
-        await File.WriteAllTextAsync(passwordFile, SuperuserPassword);
-        await ChownAsync(passwordFile);
-        Directory.CreateDirectory(SocketDirectory);
-        await ChownAsync(SocketDirectory);
         var hba = Path.Combine(Folder, "pg_hba.conf");
         await File.WriteAllTextAsync(hba, (PrependHba is null ? "" : PrependHba + "\n") + Repo.Read("deploy/postgres/pg_hba.conf"));
-        await ChownAsync(hba);
 
         using var manifest = JsonDocument.Parse(Repo.Read("aspire-manifest.json"));
         var initdbArguments = manifest.RootElement.GetProperty("resources").GetProperty("postgres").GetProperty("env")
             .GetProperty("POSTGRES_INITDB_ARGS").GetString()!.Split(' ');
-        var initdb = await Tool.RunAsServiceUserAsync(Path.Combine(SmsBridge.AppHost.Hosting.LocalPostgresResource.BinDirectory, "initdb"),
-        [
-            "-D", Path.Combine(Folder, "data"), "-U", "postgres", "--pwfile", passwordFile, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
-            .. initdbArguments,
-        ], timeout: TimeSpan.FromSeconds(60));
-        Assert.True(initdb.ExitCode == 0, initdb.All);
-
         var services = Yaml.Load(Repo.Read("deploy/docker-compose.yml")).Map("services");
         var options = services.Map("postgres").List("command").Cast<string>().Select(option => option switch
         {
@@ -75,12 +61,17 @@ public sealed class ProductionPostgres : IAsyncLifetime
             _ when option.StartsWith("log_directory=", StringComparison.Ordinal) => "log_directory=" + Path.Combine(Folder, "log"),
             _ => option,
         });
-        _server = Tool.StartAsServiceUser(Path.Combine(SmsBridge.AppHost.Hosting.LocalPostgresResource.BinDirectory, "postgres"),
-        [
-            "-D", Path.Combine(Folder, "data"), "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", SocketDirectory,
-            "-c", "fsync=off", .. options,
-        ]);
-        await WaitForAsync(Connection("postgres", SuperuserPassword, "postgres"));
+        var bin = SmsBridge.AppHost.Hosting.LocalPostgresResource.BinDirectory;
+        _server = await ScratchPostgres.StartAsync(new ScratchPostgresOptions
+        {
+            Folder = Folder,
+            InitDb = Path.Combine(bin, "initdb"),
+            Postgres = Path.Combine(bin, "postgres"),
+            SuperuserPassword = SuperuserPassword,
+            InitDbArguments = initdbArguments,
+            Port = Port,
+            ServerArguments = ["-c", "fsync=off", .. options],
+        });
 
         // The role passwords as compose mounts them: secret files named by *_FILE.
         var secrets = new Dictionary<string, string>();
@@ -109,28 +100,12 @@ public sealed class ProductionPostgres : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_server is not null)
-        {
-            // "fast" shutdown, so that no shared memory or socket is left behind.
-            if (!_server.HasExited) await Tool.RunAsync("kill", ["-INT", _server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _server.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _server.Kill(entireProcessTree: true);
-            }
-
-            _server.Dispose();
-        }
-
-        if (Folder.Length > 0) Directory.Delete(Folder, recursive: true);
+        // The scratch server deletes its folder; a start that failed before it began leaves the folder to delete here.
+        if (_server is not null) await _server.DisposeAsync();
+        if (Folder.Length > 0 && Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
     }
 
-    public static async Task ChownAsync(string path) =>
-        Assert.Equal(0, (await Tool.RunAsync("chown", ["-R", $"{Tool.ServiceUser}:{Tool.ServiceUser}", path])).ExitCode);
+    public static Task ChownAsync(string path) => ServiceAccount.ChownAsync(path, ServiceAccount.User);
 
     public static async Task WaitForAsync(string connectionString)
     {

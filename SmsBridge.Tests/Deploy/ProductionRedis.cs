@@ -9,7 +9,7 @@ public sealed class ProductionRedis : IAsyncLifetime
     public const string AppPassword = "RedisAppPassw0rdForTheTestOnly";
     public const string MonitorPassword = "RedisMonitorPassw0rdForTheTest";
 
-    private readonly int _port = Tool.FreePort();
+    private readonly int _port = FreePorts.Next();
 
     public int Port => _port;
 
@@ -17,7 +17,7 @@ public sealed class ProductionRedis : IAsyncLifetime
 
     public string MonitorPasswordFile => Path.Combine(Folder, "redis-monitor-password");
     public string Folder { get; private set; } = "";
-    private System.Diagnostics.Process? _server;
+    private ScratchRedis? _server;
 
     public async Task InitializeAsync()
     {
@@ -46,35 +46,35 @@ public sealed class ProductionRedis : IAsyncLifetime
         config = Regex.Replace(config, @"(?m)^logfile .*$", "logfile \"\"");
         var configPath = Path.Combine(Folder, "redis.conf");
         await File.WriteAllTextAsync(configPath, config);
-        await ProductionPostgres.ChownAsync(configPath);
         // The passwords as compose mounts them: secret files named by *_FILE, ending in a newline as an editor leaves them.
         await File.WriteAllTextAsync(AppPasswordFile, AppPassword + "\n");
         await File.WriteAllTextAsync(MonitorPasswordFile, MonitorPassword + "\n");
-        await ProductionPostgres.ChownAsync(AppPasswordFile);
-        await ProductionPostgres.ChownAsync(MonitorPasswordFile);
-        _server = Tool.StartAsServiceUser("/bin/sh", [Repo.PathOf("deploy/redis/entrypoint.sh")],
-            new Dictionary<string, string>
-            {
-                ["REDIS_PASSWORD_FILE"] = AppPasswordFile,
-                ["REDIS_MONITOR_PASSWORD_FILE"] = MonitorPasswordFile,
-                ["REDIS_ACL_DIR"] = Folder,
-                ["REDIS_CONF"] = configPath,
-            });
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await Cli(AppPassword, null, "PING")).Output.Trim() != "PONG")
+        _server = await ScratchRedis.StartAsync(new ScratchRedisOptions
         {
-            Assert.True(DateTime.UtcNow < deadline, "redis did not start");
-            await Task.Delay(100);
-        }
+            Folder = Folder,
+            Port = _port,
+            Password = AppPassword,
+            ReadyWithin = TimeSpan.FromSeconds(20),
+            Command = new ProgramInvocation("/bin/sh", [Repo.PathOf("deploy/redis/entrypoint.sh")])
+            {
+                Environment = new Dictionary<string, string?>
+                {
+                    ["REDIS_PASSWORD_FILE"] = AppPasswordFile,
+                    ["REDIS_MONITOR_PASSWORD_FILE"] = MonitorPasswordFile,
+                    ["REDIS_ACL_DIR"] = Folder,
+                    ["REDIS_CONF"] = configPath,
+                },
+            },
+        });
     }
 
     public async Task DisposeAsync()
     {
-        if (_server is not null) await Tool.StopAsync(_server);
-        if (Folder.Length > 0) Directory.Delete(Folder, recursive: true);
+        // The scratch server deletes its folder; a start that failed before it began leaves the folder to delete here.
+        if (_server is not null) await _server.DisposeAsync();
+        if (Folder.Length > 0 && Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
     }
-
-    public Task<Tool.Result> Cli(string? password, string? user, params string[] command)
+    public Task<ProgramResult> Cli(string? password, string? user, params string[] command)
     {
         List<string> arguments = ["--no-auth-warning", "-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture)];
         if (user is not null) arguments.AddRange(["--user", user]);

@@ -64,7 +64,7 @@ public sealed class ProductionSecretsTests
         });
 
     /// <summary>The built service started as production starts it, with <paramref name="settings"/> as its environment.</summary>
-    private static async Task<Tool.Result> RunInProductionAsync(string project, IDictionary<string, string> settings)
+    private static async Task<ProgramResult> RunInProductionAsync(string project, IDictionary<string, string> settings)
     {
         var dll = Repo.PathOf($"{project}/bin/{Repo.Configuration}/net10.0/{project}.dll");
         Assert.True(File.Exists(dll), $"{dll} is not built");
@@ -78,7 +78,7 @@ public sealed class ProductionSecretsTests
     }
 
     /// <summary>Exit code 1 and one line on standard error, no stack trace, no secret value; the line returned.</summary>
-    private static string AssertRefusedInOneLine(Tool.Result result, params string[] values)
+    private static string AssertRefusedInOneLine(ProgramResult result, params string[] values)
     {
         Assert.True(result.ExitCode == 1, $"exit code {result.ExitCode}: {result.All}");
         Assert.True(result.Output.Trim().Length == 0, result.All);

@@ -9,7 +9,7 @@ public sealed class RedisHardeningTests(ProductionRedis redis) : IClassFixture<P
     private const string MonitorPassword = ProductionRedis.MonitorPassword;
     private readonly string _folder = redis.Folder;
 
-    private Task<Tool.Result> Cli(string? password, string? user, params string[] command) => redis.Cli(password, user, command);
+    private Task<ProgramResult> Cli(string? password, string? user, params string[] command) => redis.Cli(password, user, command);
 
     [Fact]
     public async Task The_apps_user_works_but_cannot_run_dangerous_commands()

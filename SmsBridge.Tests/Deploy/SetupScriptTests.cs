@@ -18,7 +18,7 @@ public sealed class SetupScriptTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private Task<Tool.Result> Setup(params string[] arguments) =>
+    private Task<ProgramResult> Setup(params string[] arguments) =>
         Tool.RunAsync(Repo.PathOf("deploy/setup-production.sh"), ["--env-only", "--env-file", EnvFile, .. arguments]);
 
     private static Dictionary<string, string> Parse(string text) => text.Split('\n')

@@ -1,108 +1,45 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-
 namespace SmsBridge.Tests.Deploy;
 
-/// <summary>Runs a real command line tool with a time limit and returns what it said.</summary>
+/// <summary>
+/// The tests' defaults for a command line tool run through <see cref="ExternalProgram"/>: from the repository root,
+/// stdout captured, given up after a minute so a hung tool fails its test instead of the run.
+/// </summary>
 public static class Tool
 {
-    public const string ServiceUser = "smsbridge";
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
-    public sealed record Result(int ExitCode, string Output, string Error)
-    {
-        public string All => Output + Error;
-    }
-
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null,
-        string? workingDirectory = null, TimeSpan? timeout = null)
-    {
-        var start = new ProcessStartInfo(fileName)
+    public static Task<ProgramResult> RunAsync(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null,
+        string? workingDirectory = null, TimeSpan? timeout = null) =>
+        ExternalProgram.CaptureAsync(new ProgramInvocation(fileName, [.. arguments])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
+            Environment = Variables(environment),
             WorkingDirectory = workingDirectory ?? Repo.Root,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time.");
-        }
-
-        return new Result(process.ExitCode, await output, await error);
-    }
+            Timeout = timeout ?? Limit,
+        });
 
     /// <summary>The same command as the unprivileged service account (initdb, postgres and pgbouncer refuse root).</summary>
-    public static Task<Result> RunAsServiceUserAsync(string fileName, IEnumerable<string> arguments,
+    public static Task<ProgramResult> RunAsServiceUserAsync(string fileName, IEnumerable<string> arguments,
         IDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
-        RunAsync("setpriv", ["--reuid", ServiceUser, "--regid", ServiceUser, "--init-groups", "--", fileName, .. arguments],
-            environment, "/", timeout);
-
-    /// <summary>A long-running child as the service account; the caller stops it.</summary>
-    public static Process StartAsServiceUser(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo("setpriv")
+        ExternalProgram.CaptureAsync(new ProgramInvocation(fileName, [.. arguments])
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = "/",
-        };
-        foreach (var argument in (string[])["--reuid", ServiceUser, "--regid", ServiceUser, "--init-groups", "--pdeathsig", "TERM", "--", fileName,
-                     .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
+            Environment = Variables(environment),
+            RunAsUser = ServiceAccount.User,
+            Timeout = timeout ?? Limit,
+        });
 
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    /// <summary>A long-running child (a pooler, a WebDAV server) as the service account; the caller disposes it.</summary>
+    public static RunningProgram StartAsServiceUser(string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
+        ExternalProgram.Start(new ProgramInvocation(fileName, [.. arguments]) { Environment = Variables(environment), RunAsUser = ServiceAccount.User });
 
-    public static async Task StopAsync(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await process.WaitForExitAsync(limit.Token);
-        }
-
-        process.Dispose();
-    }
-
-    public static async Task EnsureServiceUserAsync()
-    {
-        if (File.ReadLines("/etc/passwd").Any(l => l.StartsWith(ServiceUser + ":", StringComparison.Ordinal))) return;
-        var result = await RunAsync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", ServiceUser]);
-        Assert.True(result.ExitCode is 0 or 9, result.All);
-    }
-
-    /// <summary>A folder the service account owns (mode 0700), removed by the caller.</summary>
+    /// <summary>A new private folder (0700) under the temp folder that the service account owns, removed by the caller.</summary>
     public static async Task<string> ServiceUserFolderAsync(string prefix)
     {
-        await EnsureServiceUserAsync();
-        var folder = Directory.CreateTempSubdirectory(prefix).FullName;
-        var chown = await RunAsync("chown", [$"{ServiceUser}:{ServiceUser}", folder]);
-        Assert.Equal(0, chown.ExitCode);
-        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await ServiceAccount.EnsureAsync();
+        var folder = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N")[..8]);
+        await ServiceAccount.CreatePrivateFolderAsync(folder, ServiceAccount.User);
         return folder;
     }
 
-    public static int FreePort() => FreePorts.Next();
+    private static Dictionary<string, string?> Variables(IDictionary<string, string>? environment) =>
+        environment?.ToDictionary(v => v.Key, v => (string?)v.Value, StringComparer.Ordinal) ?? [];
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SmsBridge.Admin.Doctor;
 using SmsBridge.Tests.Deploy;
 using SmsBridge.Tests.Infrastructure;
@@ -63,28 +62,19 @@ public sealed class DataStoreCheckTests
         var deployed = new ProductionRedis();
         await deployed.InitializeAsync();
         var port = FreePorts.Next();
-        using var bare = Process.Start(new ProcessStartInfo("redis-server",
-            ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                "--protected-mode", "no", "--dir", Path.GetTempPath()]) { RedirectStandardOutput = true })!;
+        // No password, no persistence (the launcher's own defaults), nothing protecting it.
+        await using var bare = await ScratchRedis.StartAsync(new ScratchRedisOptions
+        {
+            Folder = await Tool.ServiceUserFolderAsync("smsbridge-bare-redis-"),
+            Port = port,
+            ServerArguments = ["--protected-mode", "no"],
+        });
         try
         {
             var good = await new RedisChecks($"127.0.0.1:{deployed.Port},password={ProductionRedis.AppPassword}", Clock).RunAsync(CancellationToken.None);
             Assert.All(["redis.password", "redis.bind", "redis.persistence"], id => Assert.Equal(CheckStatus.Pass, StatusOf(good, id)));
             Assert.NotEqual(CheckStatus.Fail, StatusOf(good, "redis.version"));
 
-            await Eventually.TrueAsync(async () =>
-            {
-                using var client = new System.Net.Sockets.TcpClient();
-                try
-                {
-                    await client.ConnectAsync("127.0.0.1", port);
-                    return true;
-                }
-                catch (System.Net.Sockets.SocketException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(10), "the bare redis-server listening");
             var open = await new RedisChecks($"127.0.0.1:{port}", Clock).RunAsync(CancellationToken.None);
             Assert.Equal(CheckStatus.Fail, StatusOf(open, "redis.password"));
             Assert.Equal(CheckStatus.Fail, StatusOf(open, "redis.persistence"));
@@ -92,7 +82,6 @@ public sealed class DataStoreCheckTests
         }
         finally
         {
-            bare.Kill();
             await deployed.DisposeAsync();
         }
     }

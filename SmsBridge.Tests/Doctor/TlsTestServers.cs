@@ -13,7 +13,7 @@ namespace SmsBridge.Tests.Doctor;
 public sealed class TlsTestServers : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("smsbridge-doctor-tls-").FullName;
-    private Process? _nginx;
+    private RunningProgram? _nginx;
 
     public TestPki Pki { get; } = new();
 
@@ -75,13 +75,7 @@ public sealed class TlsTestServers : IAsyncLifetime
             """);
 
         // As root, like the packaged service: nginx drops its workers to nobody, and the master reads the keys.
-        var start = new ProcessStartInfo("nginx") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["-c", config, "-e", Path.Combine(_folder, "error.log")]) start.ArgumentList.Add(argument);
-        _nginx = Process.Start(start)!;
-        _nginx.OutputDataReceived += (_, _) => { };
-        _nginx.ErrorDataReceived += (_, _) => { };
-        _nginx.BeginOutputReadLine();
-        _nginx.BeginErrorReadLine();
+        _nginx = ExternalProgram.Start(new ProgramInvocation("nginx", ["-c", config, "-e", Path.Combine(_folder, "error.log")]));
         await WaitUntilListeningAsync();
     }
 
@@ -89,19 +83,9 @@ public sealed class TlsTestServers : IAsyncLifetime
     {
         if (_nginx is not null)
         {
-            // "-s stop" lets the master reap its workers; killing it would leave them to init.
-            if (!_nginx.HasExited) await Tool.RunAsync("nginx", ["-c", Path.Combine(_folder, "nginx.conf"), "-s", "stop"]);
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _nginx.WaitForExitAsync(limit.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _nginx.Kill(entireProcessTree: true);
-            }
-
-            _nginx.Dispose();
+            // TERM (what "nginx -s stop" sends) lets the master reap its workers; killing it would leave them to init.
+            await _nginx.StopAsync("TERM", TimeSpan.FromSeconds(10));
+            await _nginx.DisposeAsync();
         }
 
         Pki.Dispose();

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using SmsBridge.Tests.Deploy;
@@ -42,7 +41,7 @@ public sealed partial class AppHostProcessTests
                 Assert.DoesNotContain("/login", page.RequestMessage!.RequestUri!.AbsolutePath, StringComparison.Ordinal); // signed in
 
                 firstTree = ProcessTable.WithDescendants([first.Id, .. ProcessTable.Monitoring(first.Id)]);
-                first.Kill();
+                await first.KillAsync();
             }
 
             // DCP sees its AppHost gone and stops what it started.
@@ -94,17 +93,19 @@ public sealed partial class AppHostProcessTests
     /// <summary>The built AppHost started as its own process with the launch profile's variables, on free ports.</summary>
     private sealed class AppHostProcess : IAsyncDisposable
     {
-        private readonly Process _process;
+        private readonly RunningProgram _process;
         private readonly ConcurrentQueue<string> _output = new();
         private readonly TaskCompletionSource<string> _summary = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        private AppHostProcess(Process process)
+        private AppHostProcess(string data)
         {
-            _process = process;
-            process.OutputDataReceived += (_, e) => Read(e.Data);
-            process.ErrorDataReceived += (_, e) => Read(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            _process = ExternalProgram.Start(new ProgramInvocation("dotnet", [AppHostDll, $"AppHost:DataDirectory={data}", "AppHost:FastUnsafeStorage=true"])
+            {
+                Environment = Environment().ToDictionary(v => v.Key, v => (string?)v.Value, StringComparer.Ordinal),
+                WorkingDirectory = Repo.Root,
+                OnOutputLine = Read,
+                OnErrorLine = Read,
+            });
         }
 
         public int Id => _process.Id;
@@ -120,18 +121,7 @@ public sealed partial class AppHostProcessTests
             ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
         };
 
-        public static AppHostProcess Start(string data)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = Repo.Root,
-            };
-            foreach (var argument in new[] { AppHostDll, $"AppHost:DataDirectory={data}", "AppHost:FastUnsafeStorage=true" }) start.ArgumentList.Add(argument);
-            foreach (var (key, value) in Environment()) start.Environment[key] = value;
-            return new AppHostProcess(Process.Start(start)!);
-        }
+        public static AppHostProcess Start(string data) => new(data);
 
         private void Read(string? line)
         {
@@ -145,29 +135,20 @@ public sealed partial class AppHostProcessTests
 
         public async Task<string> WaitForSummaryAsync()
         {
-            var exited = _process.WaitForExitAsync();
+            var exited = _process.WaitForExitAsync(CancellationToken.None);
             var first = await Task.WhenAny(_summary.Task, exited, Task.Delay(TimeSpan.FromMinutes(3)));
             if (first != _summary.Task) Assert.Fail($"no summary from the AppHost; its last lines:\n{string.Join('\n', _output.TakeLast(40))}");
             return await _summary.Task;
         }
 
-        public void Kill() => Process.Start("kill", ["-9", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        public Task KillAsync() => ExternalProgram.SignalAsync(_process.Id, "KILL");
 
         public async Task TerminateAsync()
         {
-            Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            await ExternalProgram.SignalAsync(_process.Id, "TERM");
+            await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
+        public ValueTask DisposeAsync() => _process.DisposeAsync();
     }
 }

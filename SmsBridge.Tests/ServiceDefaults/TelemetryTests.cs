@@ -68,7 +68,7 @@ public sealed class TelemetryTests(DashboardGraphFixture graph)
         Assert.Contains("le=\"+Inf\"", text, StringComparison.Ordinal);
         Assert.Contains("smsbridge_registrations_total", text, StringComparison.Ordinal);
 
-        var (exitCode, output) = await RunAsync("promtool", "check metrics", text);
+        var (exitCode, output) = await RunAsync("promtool", ["check", "metrics"], text);
         Assert.True(exitCode == 0, "promtool check metrics: " + output);
 
         using var publicPort = graph.App.CreateHttpClient("receiver", "http");
@@ -108,18 +108,9 @@ public sealed class TelemetryTests(DashboardGraphFixture graph)
         foreach (var secret in forbidden) Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, string stdin)
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyList<string> arguments, string stdin)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
+        var result = await ExternalProgram.CaptureAsync(new ProgramInvocation(file, arguments) { StandardInput = stdin, Timeout = TimeSpan.FromSeconds(60) });
+        return (result.ExitCode, result.All);
     }
 }

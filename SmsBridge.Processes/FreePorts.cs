@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace SmsBridge.Tests.Infrastructure;
+namespace SmsBridge.Processes;
 
 /// <summary>
-/// Loopback ports for the tests' own servers (stubs, sinks), from the kernel's ephemeral range, each handed out once per run.
+/// Loopback ports for scratch servers and test stubs, from the kernel's ephemeral range, each handed out once per run.
 /// DCP gives the graph's proxyless endpoints ports from 10000–32767, below that range, so the two never meet.
 /// </summary>
 public static class FreePorts
