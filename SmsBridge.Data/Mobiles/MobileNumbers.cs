@@ -8,7 +8,7 @@ namespace SmsBridge.Data.Mobiles;
 /// Mobile numbers as the contract writes them (E.164: '+', then 8-15 digits, no leading 0), read with libphonenumber.
 /// Acceptance is the written form, a country calling code that exists and a length possible there. Whether the number
 /// is assigned, or a mobile, is asked only where a setting wants it (<see cref="IsMobile"/>): test and drama ranges
-/// such as +44 7700 900xxx are not valid numbers in libphonenumber's metadata, yet are what the tests and demos use.
+/// such as +44 7700 900xxx are not valid numbers in libphonenumber's metadata, yet are what demos and examples use.
 /// </summary>
 public static partial class MobileNumbers
 {

@@ -14,14 +14,15 @@ public sealed class NonMobileNumbersTests(AdminGraphFixture graph)
         using var admin = graph.CreateClient();
         var before = await AdminTestKit.JsonAsync(await admin.GetAsync("/admin/settings"), HttpStatusCode.OK);
         Assert.False(before.GetProperty("settings").GetProperty("refuse_non_mobile_numbers").GetBoolean());
-        var synthetic = VerificationFlow.NewMobile(); // +447700…: possible, but in no assigned range
-        const string landline = "+442079460000";
-        var mobile = "+447400" + synthetic[^6..]; // a GB mobile range
+        var unique = VerificationFlow.NewMobile()[^6..];
+        var mobile = "+447400" + unique; // an assigned GB mobile range
+        var drama = "+447700900" + unique[^3..]; // possible, but kept free for fiction: not an assigned number
+        const string landline = "+442079460000"; // a London landline, used by no other test
 
         await AdminTestKit.JsonAsync(await admin.PostAsJsonAsync("/admin/settings",
             new { settings = new { refuse_non_mobile_numbers = true }, change_note = "tests: mobiles only" }), HttpStatusCode.Created);
         await Task.Delay(TimeSpan.FromSeconds(2)); // the contract's bound for the receivers' settings to follow
-        foreach (var refused in new[] { synthetic, landline })
+        foreach (var refused in new[] { drama, landline })
         {
             using var response = await flow.Backend.PostAsJsonAsync("/onboarding/register", new { mobile_number = refused });
             await AdminTestKit.ProblemAsync(response, HttpStatusCode.BadRequest, "VALIDATION_ERROR", "mobile_number");
@@ -32,6 +33,6 @@ public sealed class NonMobileNumbersTests(AdminGraphFixture graph)
         await AdminTestKit.JsonAsync(await admin.PostAsJsonAsync($"/admin/settings/{before.GetProperty("version").GetInt32()}/activate",
             new { change_note = "tests: any possible number again" }), HttpStatusCode.OK);
         await Task.Delay(TimeSpan.FromSeconds(2));
-        await flow.VerifyAsync(synthetic); // asserts the SMS verifies
+        await flow.VerifyAsync(landline); // asserts the SMS verifies
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SmsBridge.AppHost.Publishing;
 
 namespace SmsBridge.Tests.Deploy;
 
@@ -39,7 +40,7 @@ public sealed partial class DockerfileTests
         Assert.Matches(@"(?m)^FROM docker\.io/library/debian:\d+\.\d+-slim$", dockerfile);
         Assert.Matches(@"(?m)^USER 10002:10002$", dockerfile);
         Assert.Contains("HEALTHCHECK", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("user: \"10002:10002\"", Repo.Read("deploy/docker-compose.yml"), StringComparison.Ordinal);
+        Assert.Equal("10002:10002", Yaml.Load(Repo.Read("deploy/docker-compose.yml")).Map("services").Map(ProductionStack.PoolerName).Text("user"));
     }
 
     [Fact]
