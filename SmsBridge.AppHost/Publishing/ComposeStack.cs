@@ -137,7 +137,12 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         var folder = Path.GetDirectoryName(spec.GetProperty("path").GetString()!)!.Replace('\\', '/');
         var service = Hardened(name, $"{ServiceImage(name)}:${{SMSBRIDGE_VERSION:-latest}}", DotnetUser, ["/tmp:mode=1777"]);
         var root = Relative(Path.GetDirectoryName(folder) is { Length: > 0 } parent ? parent : ".");
-        service.Build = new ComposeBuild { Context = root, Dockerfile = $"{Path.GetFileName(folder)}/Dockerfile" };
+        service.Build = new ComposeBuild
+        {
+            Context = root,
+            Dockerfile = ServiceDockerfile,
+            Args = new() { [ServiceProjectArgument] = ServiceProject(spec.GetProperty("path").GetString()!) },
+        };
 
         _expressions.Referenced.Clear();
         var (environment, secrets) = _secrets.Environment(Environment(spec));
