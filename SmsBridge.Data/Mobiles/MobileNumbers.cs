@@ -13,13 +13,14 @@ namespace SmsBridge.Data.Mobiles;
 public static partial class MobileNumbers
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+    private static readonly HashSet<int> CallingCodes = [.. Util.GetSupportedCallingCodes()];
 
     public static bool IsE164(string? value) => value is not null && E164().IsMatch(value) && Read(value, "ZZ") is not null;
 
     /// <summary>"+91", "+1": a country calling code that is assigned (as settings write them).</summary>
     public static bool IsCountryCallingCode(string? code) =>
         code is not null && CallingCode().IsMatch(code)
-        && Util.GetSupportedCallingCodes().Contains(int.Parse(code.AsSpan(1), CultureInfo.InvariantCulture));
+        && CallingCodes.Contains(int.Parse(code.AsSpan(1), CultureInfo.InvariantCulture));
 
     /// <summary>The allowed country calling code of this E.164 number, if it is among <paramref name="countries"/>.</summary>
     public static string? CountryOf(string mobile, IEnumerable<string> countries) =>
