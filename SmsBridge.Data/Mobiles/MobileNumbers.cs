@@ -15,7 +15,10 @@ public static partial class MobileNumbers
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
     private static readonly HashSet<int> CallingCodes = [.. Util.GetSupportedCallingCodes()];
 
-    public static bool IsE164(string? value) => value is not null && E164().IsMatch(value) && Read(value, "ZZ") is not null;
+    /// <summary>libphonenumber's unknown region: a number read in it must carry its own '+' and country code.</summary>
+    private const string International = "ZZ";
+
+    public static bool IsE164(string? value) => value is not null && E164().IsMatch(value) && Read(value, International) is not null;
 
     /// <summary>"+91", "+1": a country calling code that is assigned (as settings write them).</summary>
     public static bool IsCountryCallingCode(string? code) =>
@@ -24,11 +27,11 @@ public static partial class MobileNumbers
 
     /// <summary>The allowed country calling code of this E.164 number, if it is among <paramref name="countries"/>.</summary>
     public static string? CountryOf(string mobile, IEnumerable<string> countries) =>
-        Read(mobile, "ZZ") is { } number && $"+{number.CountryCode}" is var code && countries.Contains(code, StringComparer.Ordinal) ? code : null;
+        Read(mobile, International) is { } number && $"+{number.CountryCode}" is var code && countries.Contains(code, StringComparer.Ordinal) ? code : null;
 
     /// <summary>An assigned mobile number (where a country does not tell mobiles from landlines, either).</summary>
     public static bool IsMobile(string mobile) =>
-        Read(mobile, "ZZ") is { } number && Util.IsValidNumber(number)
+        Read(mobile, International) is { } number && Util.IsValidNumber(number)
         && Util.GetNumberType(number) is PhoneNumberType.MOBILE or PhoneNumberType.FIXED_LINE_OR_MOBILE;
 
     /// <summary>
@@ -44,11 +47,11 @@ public static partial class MobileNumbers
         if (!Dialled().IsMatch(digits)) return null;
         var number = digits switch
         {
-            ['+', ..] => Read(digits, "ZZ"),
-            ['0', '0', ..] => Read("+" + digits[2..], "ZZ"),
+            ['+', ..] => Read(digits, International),
+            ['0', '0', ..] => Read("+" + digits[2..], International),
             _ when digits[0] == '0' || digits.Length <= 10 =>
                 Read(digits, Util.GetRegionCodeForCountryCode(int.Parse(defaultCountryCode.AsSpan(1), CultureInfo.InvariantCulture))),
-            _ => Read("+" + digits, "ZZ"),
+            _ => Read("+" + digits, International),
         };
         var e164 = number is null ? null : Util.Format(number, PhoneNumberFormat.E164);
         return IsE164(e164) ? e164 : null;
