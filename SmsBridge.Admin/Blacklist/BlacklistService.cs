@@ -1,6 +1,6 @@
 using Npgsql;
 using SmsBridge.Admin.Auditing;
-using SmsBridge.Data.Settings;
+using SmsBridge.Data.Mobiles;
 using SmsBridge.ServiceDefaults.Logging;
 using SmsBridge.ServiceDefaults.Web;
 
@@ -37,7 +37,7 @@ public sealed class BlacklistService(NpgsqlDataSource dataSource, AdminChanges c
     public async Task<Outcome<BlacklistEntry>> AddAsync(string? mobile, string? reason, Actor actor, CancellationToken cancellationToken)
     {
         mobile = mobile?.Trim();
-        if (!PhoneNumbers.IsE164(mobile)) return Failure.Validation("must be E.164: '+' then 8-15 digits, e.g. +447700900123", "mobile_number");
+        if (!MobileNumbers.IsE164(mobile)) return Failure.Validation("must be E.164: '+' then 8-15 digits, e.g. +447700900123", "mobile_number");
         if (string.IsNullOrWhiteSpace(reason)) return Failure.Validation("say why the number is blacklisted", "reason");
         if (reason.Length > MaxReasonLength) return Failure.Validation($"must be at most {MaxReasonLength} characters", "reason");
 
@@ -64,7 +64,7 @@ public sealed class BlacklistService(NpgsqlDataSource dataSource, AdminChanges c
     public async Task<Outcome<BlacklistEntry>> RemoveAsync(string? mobile, Actor actor, CancellationToken cancellationToken)
     {
         mobile = mobile?.Trim();
-        if (!PhoneNumbers.IsE164(mobile)) return Failure.Validation("must be E.164: '+' then 8-15 digits (URL-encode '+' as %2B)", "mobile_number");
+        if (!MobileNumbers.IsE164(mobile)) return Failure.Validation("must be E.164: '+' then 8-15 digits (URL-encode '+' as %2B)", "mobile_number");
         return await changes.RunAsync<BlacklistEntry>(actor, async change =>
         {
             await using var command = change.Command("DELETE FROM blacklist WHERE mobile_number = $1 RETURNING mobile_number, reason, created_at, created_by");

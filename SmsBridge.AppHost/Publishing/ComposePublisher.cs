@@ -1,6 +1,5 @@
 using System.Text.Json;
 using static SmsBridge.AppHost.Publishing.ProductionStack;
-using Map = System.Collections.Generic.OrderedDictionary<string, object>;
 
 namespace SmsBridge.AppHost.Publishing;
 
@@ -27,11 +26,11 @@ public static class ComposePublisher
 
         return
         [
-            ("docker-compose.yml", YamlWriter.Write(stack.Compose(), GeneratedBy + "\nSecrets are files (compose secrets: from SMSBRIDGE_SECRETS_DIR, written by deploy/setup-production.sh); see docs/operations.md.")),
-            ("docker-compose.receiver-port.yml", YamlWriter.Write(stack.ReceiverPortOverride(),
+            ("docker-compose.yml", ComposeYaml.Write(stack.Compose(), GeneratedBy + "\nSecrets are files (compose secrets: from SMSBRIDGE_SECRETS_DIR, written by deploy/setup-production.sh); see docs/operations.md.")),
+            ("docker-compose.receiver-port.yml", ComposeYaml.Write(ComposeStack.ReceiverPortOverride(),
                 GeneratedBy + "\nOpt-in: publish the receiver's port 8080 on a LAN address for gateways that cannot use HTTPS.\n" +
                 "docker-compose -f docker-compose.yml -f docker-compose.receiver-port.yml up -d")),
-            ("docker-compose.monitoring-ports.yml", YamlWriter.Write(stack.MonitoringPortsOverride(),
+            ("docker-compose.monitoring-ports.yml", ComposeYaml.Write(ComposeStack.MonitoringPortsOverride(),
                 GeneratedBy + "\nOpt-in: publish the admin service's on-demand monitoring forwarders (POST /admin/monitoring/open-port)\n" +
                 "on one host address; nothing listens on them until a port is opened, and each closes itself at expiry.\n" +
                 "docker-compose -f docker-compose.yml -f docker-compose.monitoring-ports.yml up -d")),

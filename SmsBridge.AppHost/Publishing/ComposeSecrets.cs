@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using static SmsBridge.AppHost.Publishing.ProductionStack;
-using Map = System.Collections.Generic.OrderedDictionary<string, object>;
 
 namespace SmsBridge.AppHost.Publishing;
 
@@ -28,9 +27,9 @@ internal sealed partial class ComposeSecrets
     /// A service's environment with every secret a file: <paramref name="resolved"/> are its variables as <see cref="Style"/>
     /// resolved them; the secrets it mounts are returned with it.
     /// </summary>
-    public (Map Environment, List<object> Secrets) Environment(IEnumerable<(string Name, string Value)> resolved)
+    public (OrderedDictionary<string, string> Environment, List<string> Secrets) Environment(IEnumerable<(string Name, string Value)> resolved)
     {
-        var environment = new Map();
+        var environment = new OrderedDictionary<string, string>();
         var mounted = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (name, value) in resolved)
         {
@@ -64,9 +63,9 @@ internal sealed partial class ComposeSecrets
     }
 
     /// <summary>The stack's own secrets (not in the manifest) that a service mounts.</summary>
-    public List<object> Mount(IEnumerable<string> secrets)
+    public List<string> Mount(IEnumerable<string> secrets)
     {
-        var list = new List<object>();
+        var list = new List<string>();
         foreach (var secret in secrets.Order(StringComparer.Ordinal))
         {
             _declared.Add(secret);
@@ -77,19 +76,19 @@ internal sealed partial class ComposeSecrets
     }
 
     /// <summary>The top-level <c>secrets:</c>: one file per secret any service mounts.</summary>
-    public Map Declarations()
+    public OrderedDictionary<string, ComposeSecret> Declarations()
     {
-        var map = new Map();
-        foreach (var secret in _declared) map[secret] = new Map { ["file"] = $"{SecretsRoot}/{secret}" };
-        return map;
+        var declarations = new OrderedDictionary<string, ComposeSecret>();
+        foreach (var secret in _declared) declarations[secret] = new ComposeSecret($"{SecretsRoot}/{secret}");
+        return declarations;
     }
 
     /// <summary>What a service that mounts secrets needs beside them: membership of the group that may read the files.</summary>
-    public static void Grant(Map service, List<object> secrets)
+    public static void Grant(ComposeService service, List<string> secrets)
     {
         if (secrets.Count == 0) return;
-        service["secrets"] = secrets;
-        service["group_add"] = new List<object> { SecretReaderGroup };
+        service.Secrets = secrets;
+        service.GroupAdd = [SecretReaderGroup];
     }
 
     /// <summary>A password segment in either connection string form: <c>;Password=…</c> (Npgsql) or <c>,password=…</c> (Redis).</summary>

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using static SmsBridge.AppHost.Publishing.ProductionStack;
-using Map = System.Collections.Generic.OrderedDictionary<string, object>;
 
 namespace SmsBridge.AppHost.Publishing;
 
@@ -19,11 +18,11 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
     private string Relative(string manifestRelativePath) =>
         Path.GetRelativePath(outputDirectory, Path.GetFullPath(manifestRelativePath, manifestDirectory)).Replace('\\', '/');
 
-    public Map Compose()
+    public ComposeFile Compose()
     {
         var postgres = _manifest.Single("container.v0", "postgres");
         var redis = _manifest.Single("container.v0", "redis");
-        var services = new Map();
+        var services = new OrderedDictionary<string, ComposeService>();
         foreach (var container in _manifest.OfType("container.v0"))
         {
             services[container.Name] = container.Name == postgres ? Postgres(container)
@@ -36,116 +35,114 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         services[ProxyName] = Proxy();
         services[DashboardName] = Dashboard();
 
-        var volumes = new Map();
+        var volumes = new OrderedDictionary<string, ComposeVolume>();
         foreach (var container in _manifest.OfType("container.v0"))
         {
             if (!container.Value.TryGetProperty("volumes", out var list)) continue;
-            foreach (var volume in list.EnumerateArray()) volumes[volume.GetProperty("name").GetString()!] = new Map();
+            foreach (var volume in list.EnumerateArray()) volumes[volume.GetProperty("name").GetString()!] = new ComposeVolume();
         }
 
-        return new Map
+        return new ComposeFile
         {
-            ["services"] = services,
-            ["networks"] = new Map
+            Services = services,
+            Networks = new()
             {
-                [InternalNetwork] = new Map { ["internal"] = true, ["ipam"] = Subnet(InternalSubnet) },
-                [EdgeNetwork] = new Map { ["ipam"] = Subnet(EdgeSubnet) },
+                [InternalNetwork] = new ComposeNetwork { Internal = true, Ipam = Subnet(InternalSubnet) },
+                [EdgeNetwork] = new ComposeNetwork { Ipam = Subnet(EdgeSubnet) },
             },
-            ["volumes"] = volumes,
-            ["secrets"] = _secrets.Declarations(),
+            Volumes = volumes,
+            Secrets = _secrets.Declarations(),
         };
     }
 
-    public Map ReceiverPortOverride() => new()
+    public static ComposeFile ReceiverPortOverride() => new()
     {
-        ["services"] = new Map
+        Services = new()
         {
-            ["receiver"] = new Map
+            ["receiver"] = new ComposeService { Ports = ["${RECEIVER_LAN_BIND:?set RECEIVER_LAN_BIND to the server's LAN address}:8080:8080"] },
+        },
+    };
+
+    public static ComposeFile MonitoringPortsOverride() => new()
+    {
+        Services = new()
+        {
+            ["admin"] = new ComposeService
             {
-                ["ports"] = new List<object> { "${RECEIVER_LAN_BIND:?set RECEIVER_LAN_BIND to the server's LAN address}:8080:8080" },
+                Ports = ["${MONITORING_BIND:?set MONITORING_BIND to the address the laptop reaches}:${MONITORING_PORTS:-19000-19009}:${MONITORING_PORTS:-19000-19009}"],
             },
         },
     };
 
-    public Map MonitoringPortsOverride() => new()
-    {
-        ["services"] = new Map
-        {
-            ["admin"] = new Map
-            {
-                ["ports"] = new List<object>
-                {
-                    "${MONITORING_BIND:?set MONITORING_BIND to the address the laptop reaches}:${MONITORING_PORTS:-19000-19009}:${MONITORING_PORTS:-19000-19009}",
-                },
-            },
-        },
-    };
+    private static ComposeIpam Subnet(string subnet) => new([new ComposeSubnet(subnet)]);
 
-    private static Map Subnet(string subnet) => new() { ["config"] = new List<object> { new Map { ["subnet"] = subnet } } };
-
-    private Map Postgres(JsonProperty container)
+    private ComposeService Postgres(JsonProperty container)
     {
         var spec = container.Value;
-        var args = spec.GetProperty("args").EnumerateArray().Select(a => (object)a.GetString()!).ToList();
-        args.AddRange(PostgresSettings);
+        var args = spec.GetProperty("args").EnumerateArray().Select(a => a.GetString()!).Concat(PostgresSettings);
         var volumes = Volumes(spec);
         volumes.Add("./postgres/pg_hba.conf:/etc/smsbridge/pg_hba.conf:ro");
         volumes.Add($"{LogRoot}/postgres:/var/log/postgresql");
         var service = Hardened(container.Name, spec.GetProperty("image").GetString()!, PostgresUser,
             ["/var/run/postgresql:uid=999,gid=999,mode=0775", "/tmp:mode=1777"]);
-        service["command"] = args.Select(a => (object)_expressions.Resolve((string)a)).ToList();
+        service.Command = [.. args.Select(_expressions.Resolve)];
         WithSecretEnvironment(service, Environment(spec));
-        service["volumes"] = volumes;
-        service["networks"] = new List<object> { InternalNetwork };
-        service["healthcheck"] = Healthcheck("CMD-SHELL", PostgresReadyCheck);
+        service.Volumes = volumes;
+        service.Networks = new ServiceNetworks(InternalNetwork);
+        service.Healthcheck = Healthcheck("CMD-SHELL", PostgresReadyCheck);
         // The entrypoint sets up a fresh data folder, then runs as the same unprivileged user.
-        service["stop_grace_period"] = "60s";
+        service.StopGracePeriod = "60s";
         return service;
     }
 
-    private Map Pooler(string postgres)
+    private ComposeService Pooler(string postgres)
     {
         var service = Hardened(PoolerName, "smsbridge/pgbouncer:${SMSBRIDGE_VERSION:-latest}", PoolerUser,
             ["/run/pgbouncer:uid=10002,gid=10002,mode=0700", "/tmp:mode=1777"]);
-        service.Insert(1, "build", new Map { ["context"] = "./pgbouncer" });
+        service.Build = new ComposeBuild { Context = "./pgbouncer" };
         var pooled = resources.EnumerateObject()
             .Select(r => r.Value.TryGetProperty("connectionString", out var cs) ? cs.GetString()! : "")
             .First(cs => PooledRoles.Any(role => cs.Contains($"Username={role};", StringComparison.Ordinal)));
         var login = pooled.Split(';').ToDictionary(p => p[..p.IndexOf('=', StringComparison.Ordinal)], p => p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..]);
         WithSecretEnvironment(service, [("PGBOUNCER_USER", login["Username"]), ("PGBOUNCER_PASSWORD", _expressions.Resolve(login["Password"]))]);
-        service["volumes"] = new List<object> { "./pgbouncer/pgbouncer.ini:/etc/pgbouncer/pgbouncer.ini:ro", $"{LogRoot}/pgbouncer:/var/log/pgbouncer" };
-        service["networks"] = new List<object> { InternalNetwork };
-        service["depends_on"] = new Map { [postgres] = new Map { ["condition"] = "service_healthy" } };
-        service["healthcheck"] = Healthcheck("CMD", "pg_isready", "-h", "127.0.0.1", "-p", PoolerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q");
+        service.Volumes = ["./pgbouncer/pgbouncer.ini:/etc/pgbouncer/pgbouncer.ini:ro", $"{LogRoot}/pgbouncer:/var/log/pgbouncer"];
+        service.Networks = new ServiceNetworks(InternalNetwork);
+        service.DependsOn = DependsOn([postgres]);
+        service.Healthcheck = Healthcheck("CMD", "pg_isready", "-h", "127.0.0.1", "-p", PoolerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q");
         return service;
     }
 
-    private Map Redis(JsonProperty container)
+    private ComposeService Redis(JsonProperty container)
     {
         var spec = container.Value;
         var service = Hardened(container.Name, spec.GetProperty("image").GetString()!, RedisUser, ["/run/redis:uid=999,gid=999,mode=0700", "/tmp:mode=1777"]);
         // The manifest's plain --requirepass becomes ACL users: the app's default user without dangerous commands,
         // and a monitor user for redis_exporter that can read INFO and nothing else.
-        service["entrypoint"] = new List<object> { "/bin/sh", "/etc/redis/entrypoint.sh" };
+        service.Entrypoint = ["/bin/sh", "/etc/redis/entrypoint.sh"];
         WithSecretEnvironment(service, [.. Environment(spec), (RedisMonitorPassword, ComposeSecrets.Style.Parameter(RedisMonitorSecret))]);
         var volumes = Volumes(spec);
         volumes.Add("./redis/redis.conf:/etc/redis/redis.conf:ro");
         volumes.Add("./redis/entrypoint.sh:/etc/redis/entrypoint.sh:ro");
         volumes.Add($"{LogRoot}/redis:/var/log/redis");
-        service["volumes"] = volumes;
-        service["networks"] = new List<object> { InternalNetwork };
-        service["healthcheck"] = Healthcheck("CMD-SHELL", RedisReadyCheckFromFile.Replace("$", "$$", StringComparison.Ordinal));
+        service.Volumes = volumes;
+        service.Networks = new ServiceNetworks(InternalNetwork);
+        service.Healthcheck = Healthcheck("CMD-SHELL", RedisReadyCheckFromFile.Replace("$", "$$", StringComparison.Ordinal));
         return service;
     }
 
-    private Map Project(JsonProperty project, string postgres)
+    private ComposeService Project(JsonProperty project, string postgres)
     {
         var name = project.Name;
         var spec = project.Value;
         var folder = Path.GetDirectoryName(spec.GetProperty("path").GetString()!)!.Replace('\\', '/');
         var service = Hardened(name, $"{ServiceImage(name)}:${{SMSBRIDGE_VERSION:-latest}}", DotnetUser, ["/tmp:mode=1777"]);
         var root = Relative(Path.GetDirectoryName(folder) is { Length: > 0 } parent ? parent : ".");
-        service.Insert(1, "build", new Map { ["context"] = root, ["dockerfile"] = $"{Path.GetFileName(folder)}/Dockerfile" });
+        service.Build = new ComposeBuild
+        {
+            Context = root,
+            Dockerfile = ServiceDockerfile,
+            Args = new() { [ServiceProjectArgument] = ServiceProject(spec.GetProperty("path").GetString()!) },
+        };
 
         _expressions.Referenced.Clear();
         var (environment, secrets) = _secrets.Environment(Environment(spec));
@@ -161,47 +158,47 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
             environment["Monitoring__Endpoints__pgbouncer"] = $"{PoolerName}:{PoolerPort}";
         }
 
-        service["environment"] = environment;
+        service.Environment = environment;
         ComposeSecrets.Grant(service, secrets);
-        var volumes = new List<object> { $"{LogRoot}/{name}:{LogDirectory}" };
+        var volumes = new List<string> { $"{LogRoot}/{name}:{LogDirectory}" };
         foreach (var value in spec.GetProperty("env").EnumerateObject().Select(e => e.Value.GetString()!)
                      .Where(v => v.StartsWith(ServiceDataRoot + "/", StringComparison.Ordinal)))
         {
             volumes.Add($"{DataRoot}{value[ServiceDataRoot.Length..]}:{value}");
         }
 
-        service["volumes"] = volumes;
+        service.Volumes = volumes;
         // Internal for the data stores; edge because each is reached by the proxy (receiver, admin) or needs a way
         // out (webhooks to the backend, off-site backup copies), and published ports need a non-internal network.
-        service["networks"] = new List<object> { InternalNetwork, EdgeNetwork };
-        service["depends_on"] = DependsOn(dependencies);
-        service["healthcheck"] = Healthcheck("CMD", "bash", "-c", HttpProbe(HttpTargetPort, "/health"));
-        service["stop_grace_period"] = "40s";
+        service.Networks = new ServiceNetworks(InternalNetwork, EdgeNetwork);
+        service.DependsOn = DependsOn(dependencies);
+        service.Healthcheck = Healthcheck("CMD", "bash", "-c", HttpProbe(HttpTargetPort, "/health"));
+        service.StopGracePeriod = "40s";
         return service;
     }
 
-    private Map Proxy()
+    private static ComposeService Proxy()
     {
         var service = Hardened(ProxyName, ProxyImage, ProxyUser, ["/tmp:uid=101,gid=101,mode=0755"]);
-        service["ports"] = new List<object> { "80:8080", "443:8443" };
-        service["volumes"] = new List<object>
-        {
+        service.Ports = ["80:8080", "443:8443"];
+        service.Volumes =
+        [
             "./nginx/nginx.conf:/etc/nginx/nginx.conf:ro",
             "${SMSBRIDGE_TLS_DIR:-/etc/smsbridge/tls}:/etc/nginx/tls:ro",
             "${SMSBRIDGE_ACME_WEBROOT:-/var/www/certbot}:/var/www/certbot:ro",
             $"{LogRoot}/nginx:/var/log/nginx",
-        };
-        service["networks"] = new Map { [EdgeNetwork] = new Map { ["ipv4_address"] = ProxyAddress } };
-        service["depends_on"] = DependsOn(["receiver", "admin"]);
-        service["healthcheck"] = Healthcheck("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/nginx-health");
+        ];
+        service.Networks = ServiceNetworks.WithAddress(EdgeNetwork, ProxyAddress);
+        service.DependsOn = DependsOn(["receiver", "admin"]);
+        service.Healthcheck = Healthcheck("CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/nginx-health");
         return service;
     }
 
-    private Map Dashboard()
+    private static ComposeService Dashboard()
     {
         var service = Hardened(DashboardName, DashboardImage, DotnetUser, ["/tmp:mode=1777"]);
-        service.Insert(1, "profiles", new List<object> { ObservabilityProfile });
-        service["environment"] = new Map
+        service.Profiles = [ObservabilityProfile];
+        service.Environment = new()
         {
             ["DASHBOARD__FRONTEND__AUTHMODE"] = "BrowserToken",
             ["DASHBOARD__FRONTEND__BROWSERTOKEN"] = "${DASHBOARD_TOKEN}",
@@ -210,33 +207,29 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
             ["DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS"] = "false",
         };
         // The UI on the host's loopback only (reach it over SSH); OTLP on the internal network only.
-        service["ports"] = new List<object> { "127.0.0.1:18888:18888" };
-        service["networks"] = new List<object> { InternalNetwork, EdgeNetwork };
+        service.Ports = ["127.0.0.1:18888:18888"];
+        service.Networks = new ServiceNetworks(InternalNetwork, EdgeNetwork);
         // The image has neither a shell nor an HTTP client to probe with; the UI answering is the check.
-        service["healthcheck"] = new Map { ["disable"] = true };
+        service.Healthcheck = new ComposeHealthcheck { Disable = true };
         return service;
     }
 
-    private static Map Hardened(string name, string image, string user, List<object> tmpfs)
+    private static ComposeService Hardened(string name, string image, string user, List<string> tmpfs)
     {
         var (memory, cpus) = Limits.TryGetValue(name, out var limit) ? limit : DefaultLimits;
-        return new Map
+        return new ComposeService
         {
-            ["image"] = image,
-            ["restart"] = "unless-stopped",
-            ["user"] = user,
-            ["read_only"] = true,
-            ["tmpfs"] = tmpfs,
-            ["security_opt"] = new List<object> { "no-new-privileges:true" },
-            ["cap_drop"] = new List<object> { "ALL" },
-            ["mem_limit"] = memory,
-            ["cpus"] = cpus,
-            ["pids_limit"] = 256,
-            ["logging"] = new Map
-            {
-                ["driver"] = "json-file",
-                ["options"] = new Map { ["max-size"] = "10m", ["max-file"] = "5" },
-            },
+            Image = image,
+            Restart = "unless-stopped",
+            User = user,
+            ReadOnly = true,
+            Tmpfs = tmpfs,
+            SecurityOpt = ["no-new-privileges:true"],
+            CapDrop = ["ALL"],
+            MemLimit = memory,
+            Cpus = cpus,
+            PidsLimit = 256,
+            Logging = new ComposeLogging("json-file", new() { ["max-size"] = "10m", ["max-file"] = "5" }),
         };
     }
 
@@ -245,16 +238,16 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         AspireManifest.Environment(spec).Select(v => (v.Name, _expressions.Resolve(v.Value))).ToList();
 
     /// <summary>The environment of a service, every secret in it a mounted file.</summary>
-    private void WithSecretEnvironment(Map service, IEnumerable<(string Name, string Value)> resolved)
+    private void WithSecretEnvironment(ComposeService service, IEnumerable<(string Name, string Value)> resolved)
     {
         var (environment, secrets) = _secrets.Environment(resolved);
-        service["environment"] = environment;
+        service.Environment = environment;
         ComposeSecrets.Grant(service, secrets);
     }
 
-    private List<object> Volumes(JsonElement spec)
+    private List<string> Volumes(JsonElement spec)
     {
-        var volumes = new List<object>();
+        var volumes = new List<string>();
         foreach (var key in new[] { "volumes", "bindMounts" })
         {
             if (!spec.TryGetProperty(key, out var list)) continue;
@@ -270,20 +263,20 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         return volumes;
     }
 
-    private static Map DependsOn(IEnumerable<string> services)
+    private static OrderedDictionary<string, ComposeDependency> DependsOn(IEnumerable<string> services)
     {
-        var map = new Map();
-        foreach (var service in services.OrderBy(s => s, StringComparer.Ordinal)) map[service] = new Map { ["condition"] = "service_healthy" };
-        return map;
+        var dependencies = new OrderedDictionary<string, ComposeDependency>();
+        foreach (var service in services.OrderBy(s => s, StringComparer.Ordinal)) dependencies[service] = new ComposeDependency("service_healthy");
+        return dependencies;
     }
 
-    private static Map Healthcheck(params string[] test) => new()
+    private static ComposeHealthcheck Healthcheck(params string[] test) => new()
     {
-        ["test"] = test.Cast<object>().ToList(),
-        ["interval"] = "10s",
-        ["timeout"] = "5s",
-        ["retries"] = 5,
-        ["start_period"] = "30s",
+        Test = [.. test],
+        Interval = "10s",
+        Timeout = "5s",
+        Retries = 5,
+        StartPeriod = "30s",
     };
 
     /// <summary>An HTTP GET with bash's /dev/tcp: the .NET images carry no curl or wget.</summary>

@@ -34,9 +34,5 @@ internal static class KubernetesObjects
     };
 
     /// <summary>A multi-document YAML file, its header lines as comments.</summary>
-    public static string File(string header, IEnumerable<object> objects)
-    {
-        var comments = string.Concat(header.Split('\n').Select(line => $"# {line}\n"));
-        return comments + KubernetesYaml.SerializeAll(objects);
-    }
+    public static string File(string header, IEnumerable<object> objects) => YamlComments.Of(header) + KubernetesYaml.SerializeAll(objects);
 }

@@ -73,8 +73,27 @@ public static class ProductionStack
         ("OTEL_SERVICE_NAME", service),
     ];
 
-    /// <summary>A service's image without its tag: built from the project's Dockerfile.</summary>
+    /// <summary>A service's image without its tag: built from <see cref="ServiceDockerfile"/> for its project.</summary>
     public static string ServiceImage(string service) => $"smsbridge/{service}";
+
+    /// <summary>The one Dockerfile of the services, at the repository root (the build context).</summary>
+    public const string ServiceDockerfile = "Dockerfile";
+
+    /// <summary>The Dockerfile's build argument that names the project to publish: <c>SmsBridge.Receiver</c>.</summary>
+    public const string ServiceProjectArgument = "PROJECT";
+
+    /// <summary>
+    /// The value of <see cref="ServiceProjectArgument"/> for a manifest's project path: the Dockerfile finds the project at
+    /// <c>&lt;PROJECT&gt;/&lt;PROJECT&gt;.csproj</c>, so its folder and file must share the name.
+    /// </summary>
+    public static string ServiceProject(string projectPath)
+    {
+        var project = Path.GetFileNameWithoutExtension(projectPath);
+        var folder = Path.GetFileName(Path.GetDirectoryName(projectPath.Replace('\\', '/')));
+        return folder == project
+            ? project
+            : throw new InvalidDataException($"{projectPath}: the Dockerfile builds <name>/<name>.csproj, and this project's folder is named otherwise.");
+    }
 
     /// <summary>
     /// PostgreSQL's settings beyond the manifest's: listen for the services, the stack's pg_hba.conf, a connection

@@ -22,6 +22,12 @@ public sealed record SmsBridgeSettings
     /// <summary>Country code assumed for gateway numbers that arrive without one (e.g. "9876543210").</summary>
     public string DefaultCountryCode { get; init; } = "+91";
 
+    /// <summary>
+    /// Registration refuses a number libphonenumber does not know as an assigned mobile (landlines, unassigned and
+    /// test ranges); off, any possible number of an allowed country registers.
+    /// </summary>
+    public bool RefuseNonMobileNumbers { get; init; }
+
     public string? SyncUrl { get; init; }
     public string? RecoveryUrl { get; init; }
     public ValidationChecks Checks { get; init; } = new();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
+using SmsBridge.Data.Mobiles;
 using SmsBridge.Data.Settings;
 using SmsBridge.ServiceDefaults.Web;
 
@@ -47,7 +48,7 @@ public static class SmsPayloads
     public static (InboundSms? Sms, ProblemHttpResult? Error) FromReceive(ReceiveRequest request, string rawPayload, string? source,
         DateTimeOffset now)
     {
-        if (!PhoneNumbers.IsE164(request.MobileNumber))
+        if (!MobileNumbers.IsE164(request.MobileNumber))
         {
             return (null, Problem.Validation("mobile_number must be E.164: '+' then 8-15 digits, no leading 0.", "mobile_number"));
         }
@@ -82,7 +83,7 @@ public static class SmsPayloads
         if (message is null) return (null, Problem.Validation("payload is required.", "payload"));
         if (CheckText(message.MessageId, "payload.messageId", 128, required: true) is { } idError) return (null, idError);
         if (CheckText(message.Message, "payload.message", MaxMessageLength, required: true) is { } messageError) return (null, messageError);
-        if (PhoneNumbers.Normalise(message.PhoneNumber, settings.DefaultCountryCode) is not { } mobile)
+        if (MobileNumbers.Normalise(message.PhoneNumber, settings.DefaultCountryCode) is not { } mobile)
         {
             return (null, Problem.Validation("payload.phoneNumber is not a phone number.", "payload.phoneNumber"));
         }

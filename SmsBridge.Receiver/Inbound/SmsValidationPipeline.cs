@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SmsBridge.Data.Blacklist;
+using SmsBridge.Data.Mobiles;
 using SmsBridge.Data.Settings;
 using SmsBridge.Receiver.Onboarding;
 
@@ -34,7 +35,7 @@ public sealed class SmsValidationPipeline(CodeStore codes, Inbox inbox, Blacklis
 
         if (Judge(HeaderHashCheck, codeMobile is not null, checks.HeaderHashCheck, results)) return Rejected(HeaderHashCheck, results);
         if (Judge(MobileMatchCheck, codeMobile == sms.Mobile, checks.MobileMatchCheck, results)) return Rejected(MobileMatchCheck, results);
-        if (Judge(ForeignNumberCheck, PhoneNumbers.CountryOf(sms.Mobile, settings.AllowedCountries) is not null, checks.ForeignNumberCheck,
+        if (Judge(ForeignNumberCheck, MobileNumbers.CountryOf(sms.Mobile, settings.AllowedCountries) is not null, checks.ForeignNumberCheck,
                 results))
         {
             return Rejected(ForeignNumberCheck, results);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Data.Audit;
+using SmsBridge.Data.Mobiles;
 using SmsBridge.Data.Settings;
 using SmsBridge.Receiver.Security;
 using SmsBridge.ServiceDefaults.Logging;
@@ -39,7 +40,7 @@ public static class OnboardingApi
     {
         var (body, error) = await JsonBody.ReadAsync<RegisterRequest>(request);
         if (error is not null) return error;
-        if (!PhoneNumbers.IsE164(body!.MobileNumber)) return InvalidMobile();
+        if (!MobileNumbers.IsE164(body!.MobileNumber)) return InvalidMobile();
         if (body.Email is { } email && (email.Length > 254 || !email.Contains('@', StringComparison.Ordinal) || HasControl(email)))
         {
             return Problem.Validation("email must be an e-mail address.", "email");
@@ -49,10 +50,16 @@ public static class OnboardingApi
 
         var mobile = body.MobileNumber!;
         var settings = services.Settings.Current;
-        if (PhoneNumbers.CountryOf(mobile, settings.AllowedCountries) is null)
+        if (MobileNumbers.CountryOf(mobile, settings.AllowedCountries) is null)
         {
             services.Metrics.Registered("country_not_allowed");
             return Problem.Of(StatusCodes.Status403Forbidden, ErrorCodes.CountryNotAllowed, "This country calling code is not allowed.");
+        }
+
+        if (settings.RefuseNonMobileNumbers && !MobileNumbers.IsMobile(mobile))
+        {
+            services.Metrics.Registered("not_mobile");
+            return Problem.Validation("mobile_number must be an assigned mobile number (refuse_non_mobile_numbers is on).", "mobile_number");
         }
 
         var cancel = request.HttpContext.RequestAborted;
@@ -85,7 +92,7 @@ public static class OnboardingApi
     {
         var (body, error) = await JsonBody.ReadAsync<PinSetupRequest>(request);
         if (error is not null) return error;
-        if (!PhoneNumbers.IsE164(body!.MobileNumber)) return InvalidMobile();
+        if (!MobileNumbers.IsE164(body!.MobileNumber)) return InvalidMobile();
         var settings = services.Settings.Current;
         var pin = body.Pin;
         if (pin is null || pin.Length < settings.Pin.MinLength || pin.Length > settings.Pin.MaxLength || !pin.All(char.IsAsciiDigit))
