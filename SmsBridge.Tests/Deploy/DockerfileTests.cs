@@ -42,6 +42,34 @@ public sealed partial class DockerfileTests
         }
     }
 
+    [Theory]
+    [InlineData("SmsBridge.Receiver")]
+    [InlineData("SmsBridge.Admin")]
+    [InlineData("SmsBridge.Backup")]
+    public void Every_project_a_service_references_is_restored_and_copied(string project)
+    {
+        var copies = Repo.Read("Dockerfile").Split('\n').Where(l => l.StartsWith("COPY ", StringComparison.Ordinal)).ToList();
+        foreach (var referenced in ReferencedProjects(project))
+        {
+            Assert.Contains($"COPY {referenced}/{referenced}.csproj {referenced}/", copies);
+            Assert.Contains($"COPY {referenced}/ {referenced}/", copies);
+        }
+    }
+
+    /// <summary>The projects a project references, directly or through another, by folder name (folder = project name).</summary>
+    private static HashSet<string> ReferencedProjects(string project, HashSet<string>? found = null)
+    {
+        found ??= new HashSet<string>(StringComparer.Ordinal);
+        var csproj = System.Xml.Linq.XDocument.Parse(Repo.Read($"{project}/{project}.csproj"));
+        foreach (var reference in csproj.Descendants("ProjectReference").Select(r => (string)r.Attribute("Include")!))
+        {
+            var name = Path.GetFileNameWithoutExtension(reference.Replace('\\', '/'));
+            if (found.Add(name)) ReferencedProjects(name, found);
+        }
+
+        return found;
+    }
+
     [Fact]
     public void Only_the_backup_image_installs_the_postgresql_client_and_rclone()
     {
