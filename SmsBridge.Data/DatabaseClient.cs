@@ -22,6 +22,9 @@ public static class DatabaseClient
     /// <summary>Idle connections are closed after this long, so PostgreSQL's backends give their memory back after a burst.</summary>
     public const int IdleLifetimeSeconds = 30;
 
+    /// <summary>How many distinct statements each connection keeps prepared (Npgsql's automatic preparation).</summary>
+    public const int MaxAutoPrepare = 64;
+
     public static IHostApplicationBuilder AddDatabaseClient(this IHostApplicationBuilder builder)
     {
         builder.RequireConnectionString(ConnectionName);
@@ -37,6 +40,9 @@ public static class DatabaseClient
                 if (connection.Timeout == 15) connection.Timeout = 5;
                 if (connection.MaxPoolSize == 100) connection.MaxPoolSize = maxPoolSize;
                 if (connection.ConnectionIdleLifetime == 300) connection.ConnectionIdleLifetime = IdleLifetimeSeconds;
+                // The same few statements run thousands of times: prepared once per connection, each run skips PostgreSQL's
+                // parse and plan. (PgBouncer in session mode keeps a connection's prepared statements.)
+                if (connection.MaxAutoPrepare == 0) connection.MaxAutoPrepare = MaxAutoPrepare;
             });
 
         builder.Services.AddHealthChecks().AddNpgSql(

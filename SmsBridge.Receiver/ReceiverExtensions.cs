@@ -2,6 +2,7 @@ using SmsBridge.Receiver.Delivery;
 using SmsBridge.Receiver.Inbound;
 using SmsBridge.Receiver.Onboarding;
 using SmsBridge.Receiver.Security;
+using SmsBridge.Receiver.Verification;
 
 namespace SmsBridge.Receiver;
 
@@ -12,6 +13,7 @@ public static class ReceiverExtensions
     {
         builder.Services.AddOptions<ReceiverOptions>().BindConfiguration("Receiver");
         builder.Services.AddOptions<ReceiverSecrets>().BindConfiguration("Secrets");
+        builder.Services.AddSingleton<InboxBacklog>();
         builder.Services.AddSingleton<ReceiverMetrics>();
         builder.Services.AddSingleton<SourceAllowlist>();
         builder.Services.AddSingleton<CodeStore>();

@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace SmsBridge.Receiver.Delivery;
 
@@ -41,20 +42,43 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
         return claimed.OrderBy(e => e.Sequence).ToList();
     }
 
-    /// <summary>Delivered: the PIN ciphertext is erased; the salted, keyed hash stays for the audit trail.</summary>
-    public Task DeliveredAsync(OutboxEntry entry, DeliveryAttempt attempt, CancellationToken cancellationToken) =>
-        FinishAsync(Command("""
-            UPDATE webhook_outbox SET status = 'delivered', delivered_at = now(), pin_ciphertext = NULL, last_error = NULL
-            WHERE id = $1 AND status = 'pending'
-            """, entry.Id), entry, attempt, cancellationToken);
+    /// <summary>
+    /// Records a batch of attempts, each row's new state and the attempt's log entry, in one round trip and one transaction.
+    /// Delivered: the PIN ciphertext is erased; the salted, keyed hash stays for the audit trail.
+    /// </summary>
+    public async Task RecordAsync(IReadOnlyCollection<AttemptRecord> attempts, CancellationToken cancellationToken)
+    {
+        if (attempts.Count == 0) return;
+        await using var batch = dataSource.CreateBatch();
+        var delivered = attempts.Where(a => a.Verdict == DeliveryVerdict.Delivered).Select(a => a.Entry.Id).ToArray();
+        if (delivered.Length > 0)
+        {
+            batch.BatchCommands.Add(Command("""
+                UPDATE webhook_outbox SET status = 'delivered', delivered_at = now(), pin_ciphertext = NULL, last_error = NULL
+                WHERE id = ANY($1) AND status = 'pending'
+                """, delivered));
+        }
 
-    public Task RetryAsync(OutboxEntry entry, DeliveryAttempt attempt, DateTimeOffset nextAttempt, CancellationToken cancellationToken) =>
-        FinishAsync(Command("UPDATE webhook_outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'pending'",
-            entry.Id, nextAttempt.UtcDateTime, attempt.Describe()), entry, attempt, cancellationToken);
+        foreach (var record in attempts.Where(a => a.Verdict != DeliveryVerdict.Delivered))
+        {
+            batch.BatchCommands.Add(record.Verdict == DeliveryVerdict.Retry
+                ? Command("UPDATE webhook_outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'pending'",
+                    record.Entry.Id, record.NextAttempt!.Value.UtcDateTime, record.Attempt.Describe())
+                : Command("UPDATE webhook_outbox SET status = 'dead', dead_at = now(), last_error = $2 WHERE id = $1 AND status = 'pending'",
+                    record.Entry.Id, record.Attempt.Describe()));
+        }
 
-    public Task DeadLetterAsync(OutboxEntry entry, DeliveryAttempt attempt, CancellationToken cancellationToken) =>
-        FinishAsync(Command("UPDATE webhook_outbox SET status = 'dead', dead_at = now(), last_error = $2 WHERE id = $1 AND status = 'pending'",
-            entry.Id, attempt.Describe()), entry, attempt, cancellationToken);
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO webhook_attempts (outbox_id, status_code, latency_ms, error_class)
+            SELECT * FROM unnest($1::uuid[], $2::integer[], $3::integer[], $4::text[])
+            """);
+        insert.Parameters.Add(new NpgsqlParameter { Value = attempts.Select(a => a.Entry.Id).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = attempts.Select(a => a.Attempt.StatusCode).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        insert.Parameters.Add(new NpgsqlParameter { Value = attempts.Select(a => (int)a.Attempt.Latency.TotalMilliseconds).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = attempts.Select(a => a.Attempt.ErrorClass).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        batch.BatchCommands.Add(insert);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>Gives a claimed row back without counting an attempt (the circuit was open, or no backend is configured).</summary>
     public async Task ReleaseAsync(OutboxEntry entry, DateTimeOffset nextAttempt, CancellationToken cancellationToken)
@@ -64,16 +88,6 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
         command.Parameters.Add(new() { Value = entry.Id });
         command.Parameters.Add(new() { Value = nextAttempt.UtcDateTime });
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>The row's new state and the attempt's record, in one round trip and one transaction.</summary>
-    private async Task FinishAsync(NpgsqlBatchCommand update, OutboxEntry entry, DeliveryAttempt attempt, CancellationToken cancellationToken)
-    {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(update);
-        batch.BatchCommands.Add(Command("INSERT INTO webhook_attempts (outbox_id, status_code, latency_ms, error_class) VALUES ($1, $2, $3, $4)",
-            entry.Id, (object?)attempt.StatusCode ?? DBNull.Value, (int)attempt.Latency.TotalMilliseconds, (object?)attempt.ErrorClass ?? DBNull.Value));
-        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
@@ -112,5 +126,8 @@ public sealed record DeliveryAttempt(int? StatusCode, TimeSpan Latency, string? 
 {
     public string Describe() => ErrorClass ?? $"http_{StatusCode}";
 }
+
+/// <summary>What one attempt on a claimed hand-off came to; <see cref="NextAttempt"/> only for a retry.</summary>
+public sealed record AttemptRecord(OutboxEntry Entry, DeliveryAttempt Attempt, DeliveryVerdict Verdict, DateTimeOffset? NextAttempt = null);
 
 public sealed record OutboxStats(long Pending, DateTimeOffset? OldestPendingAt, long DeadLetters);

@@ -39,27 +39,47 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
         return ((Guid)(await existing.ExecuteScalarAsync(cancellationToken))!, false);
     }
 
-    /// <summary>SMS from a mobile received in (from, to]: the count as of one message, whenever it is processed.</summary>
-    public async Task<long> CountReceivedAsync(string mobile, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>
+    /// For each SMS, how many from its mobile were received in the <paramref name="window"/> up to and including its own
+    /// received_at: the count as of that message, whenever it is processed. One statement for the whole batch.
+    /// </summary>
+    public async Task<long[]> CountReceivedAsync(IReadOnlyList<InboundSms> batch, TimeSpan window, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT count(*) FROM sms_inbox WHERE mobile_number = $1 AND received_at > $2 AND received_at <= $3");
-        command.Parameters.Add(new() { Value = mobile });
-        command.Parameters.Add(new() { Value = from.UtcDateTime });
-        command.Parameters.Add(new() { Value = to.UtcDateTime });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = dataSource.CreateCommand("""
+            SELECT (SELECT count(*) FROM sms_inbox i WHERE i.mobile_number = m.mobile AND i.received_at > m.received_at - $3 AND i.received_at <= m.received_at)
+            FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS m(mobile, received_at, position)
+            ORDER BY m.position
+            """);
+        command.Parameters.Add(new() { Value = batch.Select(sms => sms.Mobile).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(sms => sms.ReceivedAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = window });
+        var counts = new long[batch.Count];
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        for (var i = 0; await reader.ReadAsync(cancellationToken); i++) counts[i] = reader.GetInt64(0);
+        return counts;
     }
 
-    /// <summary>Records the final outcome; only a pending message changes, so a second processing is a no-op.</summary>
-    public async Task CompleteAsync(Guid id, string outcome, string checkResults, DateTimeOffset processedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the final outcomes of a batch in one statement; only a pending message changes, so a second processing is a
+    /// no-op. Returns the ids that changed: the outcomes recorded by this call.
+    /// </summary>
+    public async Task<HashSet<Guid>> CompleteAsync(IReadOnlyList<(Guid Id, string Outcome, string CheckResults)> outcomes, DateTimeOffset processedAt,
+        CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE sms_inbox SET outcome = $2, check_results = $3::jsonb, processed_at = $4 WHERE id = $1 AND outcome = 'pending'");
-        command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = outcome });
-        command.Parameters.Add(new() { Value = checkResults });
+        await using var command = dataSource.CreateCommand("""
+            UPDATE sms_inbox i SET outcome = r.outcome, check_results = r.check_results, processed_at = $4
+            FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS r(id, outcome, check_results)
+            WHERE i.id = r.id AND i.outcome = 'pending'
+            RETURNING i.id
+            """);
+        command.Parameters.Add(new() { Value = outcomes.Select(o => o.Id).ToArray() });
+        command.Parameters.Add(new() { Value = outcomes.Select(o => o.Outcome).ToArray() });
+        command.Parameters.Add(new() { Value = outcomes.Select(o => o.CheckResults).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         command.Parameters.Add(new() { Value = processedAt.UtcDateTime });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var changed = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) changed.Add(reader.GetGuid(0));
+        return changed;
     }
 
     /// <summary>Until when the lease taken at acceptance holds: the accepting receiver may validate without claiming again.</summary>

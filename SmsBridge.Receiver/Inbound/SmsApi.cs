@@ -73,9 +73,16 @@ public static class SmsApi
     private static async Task<Results<Accepted<ReceivedResponse>, ProblemHttpResult>> AcceptAsync(InboundSms sms,
         InboundServices services, CancellationToken cancellationToken)
     {
+        // Refused before anything is written: the phone keeps the SMS and retries it.
+        if (services.Backlog.IsFull)
+        {
+            return Problem.Unavailable("Too many SMS are waiting for validation; retry later.", services.Options.Value.BacklogRetryAfter);
+        }
+
         var (id, isNew) = await services.Inbox.AcceptAsync(sms, cancellationToken);
         if (isNew)
         {
+            services.Backlog.Accepted();
             services.Processor.Enqueue(sms);
             await services.Audit.RecordAsync(new AuditEvent(sms.AcceptedAt, "sms.received", sms.Source, sms.SourceAddress,
                 LogRedactor.MaskMobile(sms.Mobile), new Dictionary<string, object?> { ["message_id"] = id }), cancellationToken);
@@ -105,8 +112,11 @@ public static class SmsApi
 }
 
 /// <summary>What the inbound endpoints need, bundled for <c>[AsParameters]</c>.</summary>
-public sealed class InboundServices(Inbox inbox, InboxProcessor processor, SettingsStore settings, AuditLog audit, TimeProvider time)
+public sealed class InboundServices(Inbox inbox, InboxProcessor processor, InboxBacklog backlog, SettingsStore settings, AuditLog audit,
+    IOptions<ReceiverOptions> options, TimeProvider time)
 {
+    public InboxBacklog Backlog { get; } = backlog;
+    public IOptions<ReceiverOptions> Options { get; } = options;
     public Inbox Inbox { get; } = inbox;
     public InboxProcessor Processor { get; } = processor;
     public SettingsStore Settings { get; } = settings;

@@ -1,4 +1,5 @@
 using Npgsql;
+using SmsBridge.Data.Audit;
 
 namespace SmsBridge.Receiver.Onboarding;
 
@@ -13,10 +14,10 @@ public sealed class OnboardingStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Records the mobile as onboarded and queues its hand-off in one transaction; false when the mobile was
-    /// already onboarded (a concurrent or repeated PIN setup), in which case nothing is written.
+    /// Records the mobile as onboarded, queues its hand-off and stores its audit row in one transaction; false when the
+    /// mobile was already onboarded (a concurrent or repeated PIN setup), in which case nothing is written.
     /// </summary>
-    public async Task<bool> CompleteAsync(HandOff handOff, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(HandOff handOff, AuditEvent audited, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -45,6 +46,8 @@ public sealed class OnboardingStore(NpgsqlDataSource dataSource)
             queue.Parameters.Add(new() { Value = (object?)System.Diagnostics.Activity.Current?.Id ?? DBNull.Value });
             await queue.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        await AuditLog.InsertAsync(connection, transaction, [audited], cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return true;
