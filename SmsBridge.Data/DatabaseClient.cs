@@ -25,7 +25,12 @@ public static class DatabaseClient
     /// <summary>How many distinct statements each connection keeps prepared (Npgsql's automatic preparation).</summary>
     public const int MaxAutoPrepare = 64;
 
-    public static IHostApplicationBuilder AddDatabaseClient(this IHostApplicationBuilder builder)
+    /// <param name="resetOnClose">
+    /// False for a service that leaves no session state on a connection (no <c>SET</c>, session advisory lock or temporary
+    /// table): Npgsql then skips the reset it otherwise sends with the next use of a pooled connection, a few statements (and
+    /// PostgreSQL transactions) on every open.
+    /// </param>
+    public static IHostApplicationBuilder AddDatabaseClient(this IHostApplicationBuilder builder, bool resetOnClose = true)
     {
         builder.RequireConnectionString(ConnectionName);
         var maxPoolSize = builder.Configuration.GetValue("Database:MaxPoolSize", DefaultMaxPoolSize);
@@ -43,6 +48,7 @@ public static class DatabaseClient
                 // The same few statements run thousands of times: prepared once per connection, each run skips PostgreSQL's
                 // parse and plan. (PgBouncer in session mode keeps a connection's prepared statements.)
                 if (connection.MaxAutoPrepare == 0) connection.MaxAutoPrepare = MaxAutoPrepare;
+                if (!resetOnClose) connection.NoResetOnClose = true;
             });
 
         builder.Services.AddHealthChecks().AddNpgSql(

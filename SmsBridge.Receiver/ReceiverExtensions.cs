@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using SmsBridge.Data.Inbox;
 using SmsBridge.Receiver.Delivery;
 using SmsBridge.Receiver.Inbound;
 using SmsBridge.Receiver.Onboarding;
@@ -21,6 +23,8 @@ public static class ReceiverExtensions
         builder.Services.AddSingleton<PinProtector>();
         builder.Services.AddSingleton<OnboardingStore>();
         builder.Services.AddSingleton(ReceiverInstance.New());
+        builder.Services.AddSingleton(sp => new InboxLease(sp.GetRequiredService<ReceiverInstance>().Id,
+            sp.GetRequiredService<IOptions<ReceiverOptions>>().Value.InboxLease));
         builder.Services.AddSingleton<Inbox>();
         builder.Services.AddSingleton<SmsValidationPipeline>();
         builder.Services.AddSingleton<InboxProcessor>();

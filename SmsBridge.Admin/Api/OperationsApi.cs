@@ -4,6 +4,8 @@ using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.AuditTrail;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.Admin.Operations;
+using SmsBridge.Data.Inbox;
+using SmsBridge.Data.Recovery;
 
 namespace SmsBridge.Admin.Api;
 

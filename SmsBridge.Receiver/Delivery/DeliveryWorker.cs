@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SmsBridge.Data.Notifications;
+using SmsBridge.Data.Outbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.Receiver.Security;
 

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SmsBridge.Data.Audit;
+using SmsBridge.Data.Inbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.ServiceDefaults.Logging;
 using StackExchange.Redis;

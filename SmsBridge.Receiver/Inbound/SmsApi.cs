@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SmsBridge.Data.Audit;
 using SmsBridge.Data.Caching;
+using SmsBridge.Data.Inbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.Receiver.Security;
 using SmsBridge.ServiceDefaults.Logging;
@@ -36,10 +37,8 @@ public static class SmsApi
     public static async Task<Results<Accepted<ReceivedResponse>, ProblemHttpResult>> ReceiveAsync(HttpRequest request,
         [AsParameters] InboundServices services)
     {
-        var (body, error) = await JsonBody.ReadBytesAsync(request);
+        var (parsed, body, error) = await JsonBody.ReadJsonOrFormAsync<SmsPayloads.ReceiveRequest>(request);
         if (error is not null) return error;
-        var (parsed, parseError) = SmsPayloads.ParseReceive(request, body!);
-        if (parseError is not null) return parseError;
         var (sms, invalid) = SmsPayloads.FromReceive(parsed!, Encoding.UTF8.GetString(body!), Source(request), services.Time.GetUtcNow());
         return invalid ?? await AcceptAsync(sms!, services, request.HttpContext.RequestAborted);
     }
@@ -123,3 +122,5 @@ public sealed class InboundServices(Inbox inbox, InboxProcessor processor, Inbox
     public AuditLog Audit { get; } = audit;
     public TimeProvider Time { get; } = time;
 }
+
+public sealed record ReceivedResponse(string Status, Guid MessageId, bool QueuedForProcessing);

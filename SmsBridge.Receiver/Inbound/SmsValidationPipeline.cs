@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SmsBridge.Data.Blacklist;
+using SmsBridge.Data.Inbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.Receiver.Verification;
 

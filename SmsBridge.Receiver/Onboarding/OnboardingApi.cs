@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Data.Audit;
+using SmsBridge.Data.Outbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.Receiver.Security;
 using SmsBridge.Receiver.Verification;

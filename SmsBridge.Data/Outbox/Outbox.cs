@@ -1,11 +1,57 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace SmsBridge.Receiver.Delivery;
+namespace SmsBridge.Data.Outbox;
 
-/// <summary>The transactional outbox of hand-offs (webhook_outbox) and its attempt log.</summary>
+/// <summary>
+/// The transactional outbox of hand-offs (webhook_outbox) and its attempt log (webhook_attempts): the one place their SQL
+/// lives. PIN setup queues into it in its own transaction, the delivery workers claim and record, recovery re-queues.
+/// </summary>
 public sealed class Outbox(NpgsqlDataSource dataSource)
 {
+    /// <summary>Hand-offs waiting for delivery (a scalar subquery, for figures read together with other tables').</summary>
+    public const string PendingCountSql = "SELECT count(*) FROM webhook_outbox WHERE status = 'pending'";
+
+    /// <summary>Hand-offs in the dead-letter state.</summary>
+    public const string DeadCountSql = "SELECT count(*) FROM webhook_outbox WHERE status = 'dead'";
+
+    /// <summary>
+    /// Queues a hand-off in the caller's transaction (the one that records the mobile as onboarded); the insert's NOTIFY wakes
+    /// the delivery workers once it commits. <paramref name="traceParent"/> lets the delivery continue the caller's trace.
+    /// </summary>
+    public static async Task QueueAsync(NpgsqlTransaction transaction, HandOff handOff, string? traceParent, CancellationToken cancellationToken)
+    {
+        await using var queue = new NpgsqlCommand("""
+            INSERT INTO webhook_outbox (id, mobile_number, hash, pin_ciphertext, pin_hash, pin_salt, verified_at, retry_until, trace_parent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """, transaction.Connection, transaction);
+        queue.Parameters.Add(new() { Value = handOff.EventId });
+        queue.Parameters.Add(new() { Value = handOff.Mobile });
+        queue.Parameters.Add(new() { Value = handOff.Hash });
+        queue.Parameters.Add(new() { Value = handOff.PinCiphertext });
+        queue.Parameters.Add(new() { Value = handOff.PinHash });
+        queue.Parameters.Add(new() { Value = handOff.PinSalt });
+        queue.Parameters.Add(new() { Value = handOff.VerifiedAt.UtcDateTime });
+        queue.Parameters.Add(new() { Value = handOff.RetryUntil.UtcDateTime });
+        queue.Parameters.Add(new() { Value = (object?)traceParent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await queue.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Makes every dead-lettered hand-off due again with a fresh retry period, in the caller's transaction; their ids.</summary>
+    public static async Task<List<Guid>> RequeueDeadAsync(NpgsqlTransaction transaction, int retryPeriodHours, CancellationToken cancellationToken)
+    {
+        await using var requeue = new NpgsqlCommand("""
+            UPDATE webhook_outbox SET status = 'pending', next_attempt_at = now(), attempts = 0, dead_at = NULL,
+                   retry_until = now() + make_interval(hours => $1)
+            WHERE status = 'dead' RETURNING id
+            """, transaction.Connection, transaction);
+        requeue.Parameters.Add(new() { Value = retryPeriodHours });
+        var requeued = new List<Guid>();
+        await using var reader = await requeue.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) requeued.Add(reader.GetGuid(0));
+        return requeued;
+    }
+
     /// <summary>
     /// Claims due hand-offs for one lease: <c>FOR UPDATE SKIP LOCKED</c> keeps instances apart, and only the
     /// oldest pending hand-off of each mobile is taken, so a mobile's deliveries keep their order.
@@ -114,6 +160,17 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
     }
 }
 
+/// <summary>What the backend will receive for one verified user (the PIN sealed until delivery).</summary>
+public sealed record HandOff(
+    Guid EventId,
+    string Mobile,
+    string Hash,
+    byte[] PinCiphertext,
+    byte[] PinHash,
+    byte[] PinSalt,
+    DateTimeOffset VerifiedAt,
+    DateTimeOffset RetryUntil);
+
 public sealed record OutboxEntry(Guid Id, string Mobile, string Hash, byte[] PinCiphertext, DateTimeOffset VerifiedAt, int Attempts,
     DateTimeOffset RetryUntil, long Sequence)
 {
@@ -131,3 +188,11 @@ public sealed record DeliveryAttempt(int? StatusCode, TimeSpan Latency, string? 
 public sealed record AttemptRecord(OutboxEntry Entry, DeliveryAttempt Attempt, DeliveryVerdict Verdict, DateTimeOffset? NextAttempt = null);
 
 public sealed record OutboxStats(long Pending, DateTimeOffset? OldestPendingAt, long DeadLetters);
+
+/// <summary>What one attempt means for its hand-off.</summary>
+public enum DeliveryVerdict
+{
+    Delivered,
+    Retry,
+    DeadLetter,
+}

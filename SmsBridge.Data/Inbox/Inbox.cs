@@ -1,19 +1,22 @@
 using Npgsql;
-using Microsoft.Extensions.Options;
 using NpgsqlTypes;
 
-namespace SmsBridge.Receiver.Inbound;
+namespace SmsBridge.Data.Inbox;
 
 /// <summary>
-/// The SMS inbox in PostgreSQL: the durable record that makes a 202 a promise. Shared by every receiver: each message is
-/// leased to one of them (<see cref="ReceiverOptions.InboxLease"/>), so it is validated once however many run.
+/// The SMS inbox in PostgreSQL (sms_inbox), the one place its SQL lives: the durable record that makes a 202 a promise.
+/// Shared by every receiver: each message is leased to one of them (<see cref="InboxLease"/>), so it is validated once however
+/// many run. The admin service reads it through <see cref="FindAsync"/>.
 /// </summary>
-public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance, IOptions<ReceiverOptions> options, TimeProvider time)
+public sealed class Inbox(NpgsqlDataSource dataSource, InboxLease lease, TimeProvider time)
 {
+    /// <summary>Messages waiting for validation (a scalar subquery, for figures read together with other tables').</summary>
+    public const string PendingCountSql = "SELECT count(*) FROM sms_inbox WHERE outcome = 'pending'";
+
     private const string Columns =
         "id, source, source_address, mobile_number, mobile_raw, message, raw_payload, sender, received_at, received_at_raw, gateway_message_id, accepted_at";
 
-    private TimeSpan Lease => options.Value.InboxLease;
+    private TimeSpan Lease => lease.Duration;
 
     /// <summary>
     /// Commits the SMS, leased to this receiver until <see cref="LeaseEnd"/>; a repeat of one already accepted returns the
@@ -28,7 +31,7 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
             """);
         AddParameters(insert, sms);
         insert.Parameters.Add(new() { Value = sms.DedupeKey });
-        insert.Parameters.Add(new() { Value = instance.Id });
+        insert.Parameters.Add(new() { Value = lease.Holder });
         insert.Parameters.Add(new() { Value = LeaseEnd(sms).UtcDateTime });
         if (await insert.ExecuteScalarAsync(cancellationToken) is Guid id) return (id, true);
 
@@ -98,7 +101,7 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
             """);
         var now = time.GetUtcNow();
         command.Parameters.Add(new() { Value = ids.ToArray() });
-        command.Parameters.Add(new() { Value = instance.Id });
+        command.Parameters.Add(new() { Value = lease.Holder });
         command.Parameters.Add(new() { Value = (now + Lease).UtcDateTime });
         command.Parameters.Add(new() { Value = now.UtcDateTime });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -122,7 +125,7 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
             """);
         var now = time.GetUtcNow();
         command.Parameters.Add(new() { Value = limit });
-        command.Parameters.Add(new() { Value = instance.Id });
+        command.Parameters.Add(new() { Value = lease.Holder });
         command.Parameters.Add(new() { Value = (now + Lease).UtcDateTime });
         command.Parameters.Add(new() { Value = now.UtcDateTime });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -140,9 +143,29 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
 
     public async Task<long> PendingCountAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM sms_inbox WHERE outcome = 'pending'");
+        await using var command = dataSource.CreateCommand(PendingCountSql);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>One received SMS by its <c>message_id</c>, with the outcome of its validation.</summary>
+    public static async Task<SmsRecord?> FindAsync(NpgsqlDataSource dataSource, Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, source, source_address, mobile_number, mobile_raw, message, sender, received_at, received_at_raw,
+                   accepted_at, outcome, check_results::text, processed_at
+            FROM sms_inbox WHERE id = $1
+            """);
+        command.Parameters.Add(new() { Value = messageId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new SmsRecord(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+            reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), Utc(reader.GetDateTime(7)),
+            reader.GetString(8), Utc(reader.GetDateTime(9)), reader.GetString(10),
+            reader.IsDBNull(11) ? null : System.Text.Json.JsonDocument.Parse(reader.GetString(11)).RootElement.Clone(),
+            reader.IsDBNull(12) ? null : Utc(reader.GetDateTime(12)));
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private static void AddParameters(NpgsqlCommand command, InboundSms sms)
     {
@@ -160,3 +183,19 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
         command.Parameters.Add(new() { Value = sms.AcceptedAt.UtcDateTime });
     }
 }
+
+/// <summary>A received SMS as the admin service shows it.</summary>
+public sealed record SmsRecord(
+    Guid MessageId,
+    string Source,
+    string? SourceAddress,
+    string MobileNumber,
+    string MobileRaw,
+    string Message,
+    string? Sender,
+    DateTimeOffset ReceivedAt,
+    string ReceivedAtRaw,
+    DateTimeOffset AcceptedAt,
+    string Outcome,
+    System.Text.Json.JsonElement? CheckResults,
+    DateTimeOffset? ProcessedAt);
