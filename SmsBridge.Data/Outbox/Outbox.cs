@@ -58,43 +58,54 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<List<OutboxEntry>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            UPDATE webhook_outbox o SET next_attempt_at = now() + $2, attempts = o.attempts + 1
-            FROM (
-                SELECT id FROM webhook_outbox d
-                WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-                  AND NOT EXISTS (SELECT 1 FROM webhook_outbox e
-                                  WHERE e.mobile_number = d.mobile_number AND e.status = 'pending' AND e.sequence < d.sequence)
-                ORDER BY d.sequence
-                LIMIT $1
-                FOR UPDATE SKIP LOCKED
-            ) due
-            WHERE o.id = due.id
-            RETURNING o.id, o.mobile_number, o.hash, o.pin_ciphertext, o.verified_at, o.attempts, o.retry_until, o.sequence, o.trace_parent
-            """);
-        command.Parameters.Add(new() { Value = limit });
-        command.Parameters.Add(new() { Value = lease });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var claimed = new List<OutboxEntry>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            claimed.Add(new OutboxEntry(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt64(7))
-            {
-                TraceParent = reader.IsDBNull(8) ? null : reader.GetString(8),
-            });
-        }
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(ClaimCommand(limit, lease));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadClaimedAsync(reader, cancellationToken);
+    }
 
-        return claimed.OrderBy(e => e.Sequence).ToList();
+    private static NpgsqlBatchCommand ClaimCommand(int limit, TimeSpan lease) => Command("""
+        UPDATE webhook_outbox o SET next_attempt_at = now() + $2, attempts = o.attempts + 1
+        FROM (
+            SELECT id FROM webhook_outbox d
+            WHERE d.status = 'pending' AND d.next_attempt_at <= now()
+              AND NOT EXISTS (SELECT 1 FROM webhook_outbox e
+                              WHERE e.mobile_number = d.mobile_number AND e.status = 'pending' AND e.sequence < d.sequence)
+            ORDER BY d.sequence
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED
+        ) due
+        WHERE o.id = due.id
+        RETURNING o.id, o.mobile_number, o.hash, o.pin_ciphertext, o.verified_at, o.attempts, o.retry_until, o.sequence, o.trace_parent
+        """, limit, lease);
+
+    /// <summary>The claim's rows: the reader's last result set (the statements before it, if any, return none).</summary>
+    private static async Task<List<OutboxEntry>> ReadClaimedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var claimed = new List<OutboxEntry>();
+        do
+        {
+            while (reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(new OutboxEntry(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3),
+                    reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt64(7))
+                {
+                    TraceParent = reader.IsDBNull(8) ? null : reader.GetString(8),
+                });
+            }
+        } while (await reader.NextResultAsync(cancellationToken));
+
+        return [.. claimed.OrderBy(e => e.Sequence)];
     }
 
     /// <summary>
-    /// Records a batch of attempts, each row's new state and the attempt's log entry, in one round trip and one transaction.
-    /// Delivered: the PIN ciphertext is erased; the salted, keyed hash stays for the audit trail.
+    /// Records a batch of attempts, each row's new state and the attempt's log entry, and, given a <paramref name="next"/>
+    /// claim, claims the next due batch after them: one round trip and one transaction for both. Delivered: the PIN ciphertext
+    /// is erased; the salted, keyed hash stays for the audit trail.
     /// </summary>
-    public async Task RecordAsync(IReadOnlyCollection<AttemptRecord> attempts, CancellationToken cancellationToken)
+    public async Task<List<OutboxEntry>> RecordAsync(IReadOnlyCollection<AttemptRecord> attempts, (int Limit, TimeSpan Lease)? next,
+        CancellationToken cancellationToken)
     {
-        if (attempts.Count == 0) return;
         await using var batch = dataSource.CreateBatch();
         var delivered = attempts.Where(a => a.Verdict == DeliveryVerdict.Delivered).Select(a => a.Entry.Id).ToArray();
         if (delivered.Length > 0)
@@ -114,6 +125,15 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
                     record.Entry.Id, record.Attempt.Describe()));
         }
 
+        if (attempts.Count > 0) batch.BatchCommands.Add(AttemptsCommand(attempts));
+        if (next is { } claim) batch.BatchCommands.Add(ClaimCommand(claim.Limit, claim.Lease));
+        if (batch.BatchCommands.Count == 0) return [];
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadClaimedAsync(reader, cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand AttemptsCommand(IReadOnlyCollection<AttemptRecord> attempts)
+    {
         var insert = new NpgsqlBatchCommand("""
             INSERT INTO webhook_attempts (outbox_id, status_code, latency_ms, error_class)
             SELECT * FROM unnest($1::uuid[], $2::integer[], $3::integer[], $4::text[])
@@ -122,8 +142,7 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
         insert.Parameters.Add(new NpgsqlParameter { Value = attempts.Select(a => a.Attempt.StatusCode).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         insert.Parameters.Add(new NpgsqlParameter { Value = attempts.Select(a => (int)a.Attempt.Latency.TotalMilliseconds).ToArray() });
         insert.Parameters.Add(new NpgsqlParameter { Value = attempts.Select(a => a.Attempt.ErrorClass).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        batch.BatchCommands.Add(insert);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return insert;
     }
 
     /// <summary>Gives a claimed row back without counting an attempt (the circuit was open, or no backend is configured).</summary>

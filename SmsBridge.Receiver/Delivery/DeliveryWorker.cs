@@ -48,7 +48,8 @@ public sealed class DeliveryWorker : BackgroundService
         {
             try
             {
-                if (!await DeliverDueAsync(stoppingToken)) await _signal.WaitAsync(_options.PollInterval, stoppingToken);
+                await DeliverDueAsync(stoppingToken);
+                await _signal.WaitAsync(_options.PollInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -63,24 +64,32 @@ public sealed class DeliveryWorker : BackgroundService
     }
 
     /// <summary>
-    /// Delivers one batch of due hand-offs and records every attempt of it in one statement batch; true when the batch was
-    /// full (more may be due at once). Otherwise the worker waits for a wake-up: a NOTIFY for each new hand-off, the poll for
-    /// retries that come due.
+    /// Delivers due hand-offs batch after batch while there are any: each batch's attempts are recorded in the same round trip
+    /// that claims the next one. Then the worker waits for a wake-up: a NOTIFY for each new hand-off, the poll for retries that
+    /// come due.
     /// </summary>
-    private async Task<bool> DeliverDueAsync(CancellationToken cancellationToken)
+    private async Task DeliverDueAsync(CancellationToken cancellationToken)
     {
-        if (_settings.Current.SyncUrl is not { } syncUrl || _circuit.IsOpen) return false;
+        if (_settings.Current.SyncUrl is null || _circuit.IsOpen) return;
         var batch = await _outbox.ClaimDueAsync(_options.BatchSize, _options.Lease, cancellationToken);
-        if (batch.Count == 0) return false;
-        var attempts = new System.Collections.Concurrent.ConcurrentBag<AttemptRecord>();
-        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
-            async (entry, token) =>
+        while (batch.Count > 0)
+        {
+            var attempts = new System.Collections.Concurrent.ConcurrentBag<AttemptRecord>();
+            // Read per batch: a backend changed meanwhile gets the next batch (claimed rows of a removed one wait out their lease).
+            if (_settings.Current.SyncUrl is { } syncUrl)
             {
-                if (await DeliverAsync(entry, new Uri(syncUrl), token) is { } record) attempts.Add(record);
-            });
-        await _outbox.RecordAsync(attempts, cancellationToken);
-        foreach (var record in attempts) Finished(record);
-        return batch.Count == _options.BatchSize;
+                var target = new Uri(syncUrl);
+                await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
+                    async (entry, token) =>
+                    {
+                        if (await DeliverAsync(entry, target, token) is { } record) attempts.Add(record);
+                    });
+            }
+
+            var more = _settings.Current.SyncUrl is not null && !_circuit.IsOpen;
+            batch = await _outbox.RecordAsync(attempts, more ? (_options.BatchSize, _options.Lease) : null, cancellationToken);
+            foreach (var record in attempts) Finished(record);
+        }
     }
 
     /// <summary>One attempt at one hand-off; null when the circuit kept it back (the row is given back for later).</summary>
