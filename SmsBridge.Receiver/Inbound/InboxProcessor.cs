@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using SmsBridge.Data.Audit;
 using SmsBridge.Data.Inbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.ServiceDefaults.Logging;
-using StackExchange.Redis;
+using SmsBridge.ServiceDefaults.Web;
 
 namespace SmsBridge.Receiver.Inbound;
 
@@ -207,5 +206,6 @@ public sealed class InboxProcessor(
         }
     }
 
-    private static bool IsUnavailable(Exception ex) => ex is RedisException or RedisTimeoutException or NpgsqlException or TimeoutException;
+    /// <summary>PostgreSQL or Redis cannot answer (as the API judges it): the messages stay pending for the sweep.</summary>
+    private static bool IsUnavailable(Exception ex) => DependencyOutage.Of(ex) is not null;
 }

@@ -100,7 +100,7 @@ public static class SmsApi
         {
             return await redis.GetDatabase().StringSetAsync(RedisKeys.GatewaySignature(signature.ToLowerInvariant()), 1, remember, When.NotExists);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (DependencyOutage.Of(ex) is not null)
         {
             logger.LogWarning("Replay check skipped: the cache is unavailable");
             return true;
