@@ -15,11 +15,12 @@ public static class DataExtensions
     /// PostgreSQL as the app role, migrations first when this service holds the owner's connection
     /// (<c>ConnectionStrings:smsbridge-migrations</c>), then the settings and blacklist caches that follow the tables.
     /// <c>FirstSettings:SyncUrl</c> goes into the very first settings version only (the development graph points it at its
-    /// sample backend); later starts never change settings, which belong to the operators.
+    /// sample backend); later starts never change settings, which belong to the operators. <paramref name="resetConnectionsOnClose"/>:
+    /// see <see cref="DatabaseClient.AddDatabaseClient"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddSmsBridgeData(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSmsBridgeData(this IHostApplicationBuilder builder, bool resetConnectionsOnClose = true)
     {
-        builder.AddDatabaseClient();
+        builder.AddDatabaseClient(resetConnectionsOnClose);
         if (builder.Configuration.GetConnectionString("smsbridge-migrations") is { } owner)
         {
             var first = new SmsBridgeSettings { SyncUrl = builder.Configuration["FirstSettings:SyncUrl"] };

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 using SmsBridge.ServiceDefaults.Web;
 
 namespace SmsBridge.Receiver;
@@ -23,6 +25,39 @@ public static class JsonBody
         var (bytes, error) = await ReadBytesAsync(request);
         if (error is not null) return (null, error);
         return Parse<T>(bytes!);
+    }
+
+    /// <summary>
+    /// A body that may be JSON or an HTML form (gateway apps post either) into the same snake_case record, with the raw bytes
+    /// kept verbatim. A form's fields are read as JSON strings, so both encodings meet the same rules and the same problems.
+    /// </summary>
+    public static async Task<(T? Value, byte[]? Raw, ProblemHttpResult? Error)> ReadJsonOrFormAsync<T>(HttpRequest request) where T : class
+    {
+        var (bytes, error) = await ReadBytesAsync(request);
+        if (error is not null) return (null, null, error);
+        if (request.HasJsonContentType())
+        {
+            var (value, parseError) = Parse<T>(bytes!);
+            return (value, bytes, parseError);
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return (null, null, Problem.Validation("Content-Type must be application/json or application/x-www-form-urlencoded."));
+        }
+
+        Dictionary<string, Microsoft.Extensions.Primitives.StringValues> form;
+        try
+        {
+            form = QueryHelpers.ParseQuery(new UTF8Encoding(false, true).GetString(bytes!));
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, null, Problem.Validation("The form is not valid UTF-8."));
+        }
+
+        var (fromForm, formError) = Parse<T>(JsonSerializer.SerializeToUtf8Bytes(form.ToDictionary(f => f.Key, f => f.Value.ToString())));
+        return (fromForm, bytes, formError);
     }
 
     public static (T? Value, ProblemHttpResult? Error) Parse<T>(byte[] bytes) where T : class

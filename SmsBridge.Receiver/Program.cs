@@ -5,7 +5,7 @@ using SmsBridge.Receiver.Security;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ReceiverRequiredSecrets.Settings);
-builder.AddSmsBridgeData();
+builder.AddSmsBridgeData(resetConnectionsOnClose: false); // the receiver leaves no session state on a connection
 builder.AddCacheClient();
 builder.AddVerification();
 builder.AddDelivery();

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Options;
+using SmsBridge.Data.Inbox;
 using SmsBridge.Receiver.Delivery;
 using SmsBridge.Receiver.Inbound;
 using SmsBridge.Receiver.Onboarding;
 using SmsBridge.Receiver.Security;
+using SmsBridge.Receiver.Verification;
 
 namespace SmsBridge.Receiver;
 
@@ -12,6 +15,7 @@ public static class ReceiverExtensions
     {
         builder.Services.AddOptions<ReceiverOptions>().BindConfiguration("Receiver");
         builder.Services.AddOptions<ReceiverSecrets>().BindConfiguration("Secrets");
+        builder.Services.AddSingleton<InboxBacklog>();
         builder.Services.AddSingleton<ReceiverMetrics>();
         builder.Services.AddSingleton<SourceAllowlist>();
         builder.Services.AddSingleton<CodeStore>();
@@ -19,6 +23,8 @@ public static class ReceiverExtensions
         builder.Services.AddSingleton<PinProtector>();
         builder.Services.AddSingleton<OnboardingStore>();
         builder.Services.AddSingleton(ReceiverInstance.New());
+        builder.Services.AddSingleton(sp => new InboxLease(sp.GetRequiredService<ReceiverInstance>().Id,
+            sp.GetRequiredService<IOptions<ReceiverOptions>>().Value.InboxLease));
         builder.Services.AddSingleton<Inbox>();
         builder.Services.AddSingleton<SmsValidationPipeline>();
         builder.Services.AddSingleton<InboxProcessor>();

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using SmsBridge.Receiver.Inbound;
 
 namespace SmsBridge.Receiver;
 
@@ -12,16 +13,14 @@ public sealed class ReceiverMetrics : IDisposable
     private readonly Counter<long> _smsReceived;
     private readonly Counter<long> _pinSetups;
     private readonly Histogram<double> _validationDuration;
-    private long _pendingBacklog;
-
-    public ReceiverMetrics()
+    public ReceiverMetrics(InboxBacklog backlog)
     {
         _registrations = _meter.CreateCounter<long>("smsbridge.registrations", "{registration}", "Codes issued by /onboarding/register, by outcome.");
         _smsReceived = _meter.CreateCounter<long>("smsbridge.sms.processed", "{message}", "SMS that reached a final outcome, by outcome and failing check.");
         _pinSetups = _meter.CreateCounter<long>("smsbridge.pin_setups", "{setup}", "PIN setups, by outcome.");
         _validationDuration = _meter.CreateHistogram<double>("smsbridge.sms.validation.duration", "s", "Time to run the validation pipeline for one SMS.");
-        _meter.CreateObservableGauge("smsbridge.sms.pending", () => Interlocked.Read(ref _pendingBacklog), "{message}",
-            "SMS accepted but not yet validated (waiting for the cache).");
+        _meter.CreateObservableGauge("smsbridge.sms.pending", () => backlog.Pending, "{message}",
+            "SMS accepted but not yet validated.");
     }
 
     public void Registered(string outcome) => _registrations.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
@@ -32,8 +31,6 @@ public sealed class ReceiverMetrics : IDisposable
     public void PinSetup(string outcome) => _pinSetups.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void ValidationTook(TimeSpan elapsed) => _validationDuration.Record(elapsed.TotalSeconds);
-
-    public void PendingBacklog(long count) => Interlocked.Exchange(ref _pendingBacklog, count);
 
     public void Dispose() => _meter.Dispose();
 }

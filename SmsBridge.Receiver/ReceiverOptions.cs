@@ -11,11 +11,14 @@ public sealed class ReceiverOptions
     public TimeSpan GatewaySignatureWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// How many accepted SMS are validated side by side. Each needs four round trips to Redis and PostgreSQL, so
-    /// one at a time left both idle most of the time; messages that share a code (or, without one, a mobile)
-    /// still go one after another, oldest first.
+    /// Accepted SMS waiting for validation beyond which <c>POST /sms/receive</c> answers 503 with Retry-After (0: no bound).
+    /// Validation runs in batches and keeps up with intake, so this is reached only when validation cannot run (Redis down
+    /// for long) or intake outruns it for longer than a burst.
     /// </summary>
-    public int ValidationLanes { get; set; } = 8;
+    public int MaxPendingBacklog { get; set; } = 10_000;
+
+    /// <summary>What a refused gateway is told to wait before it retries.</summary>
+    public TimeSpan BacklogRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How long an accepted SMS stays with the receiver that accepted it (or whose sweep claimed it) before another

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Auditing;
+using SmsBridge.Data.Inbox;
+using SmsBridge.Data.Recovery;
 
 namespace SmsBridge.Admin.Operations;
 

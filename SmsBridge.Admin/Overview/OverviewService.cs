@@ -3,6 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using SmsBridge.Admin.Backups;
 using SmsBridge.Admin.Monitoring;
+using SmsBridge.Data.Inbox;
+using SmsBridge.Data.Outbox;
+using SmsBridge.Data.Recovery;
 
 namespace SmsBridge.Admin.Overview;
 
@@ -79,11 +82,9 @@ public sealed class OverviewService(
 
     private async Task<QueueDepths> QueuesAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT (SELECT count(*) FROM sms_inbox WHERE outcome = 'pending'),
-                   (SELECT count(*) FROM webhook_outbox WHERE status = 'pending'),
-                   (SELECT count(*) FROM webhook_outbox WHERE status = 'dead'),
-                   (SELECT count(*) FROM recovery_requests WHERE status = 'pending'),
+        // Each table's own query, read in one statement.
+        await using var command = dataSource.CreateCommand($"""
+            SELECT ({Inbox.PendingCountSql}), ({Outbox.PendingCountSql}), ({Outbox.DeadCountSql}), ({RecoveryRequests.PendingCountSql}),
                    (SELECT count(*) FROM backup_requests WHERE status IN ('pending', 'running'))
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,3 +1,5 @@
+using SmsBridge.Data.Outbox;
+
 namespace SmsBridge.Receiver.Delivery;
 
 public static class DeliveryExtensions

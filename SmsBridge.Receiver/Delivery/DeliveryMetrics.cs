@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using SmsBridge.Data.Outbox;
 
 namespace SmsBridge.Receiver.Delivery;
 

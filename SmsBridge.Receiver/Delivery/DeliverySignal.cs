@@ -1,8 +1,8 @@
 namespace SmsBridge.Receiver.Delivery;
 
 /// <summary>
-/// Wakes the delivery worker in this process the moment a hand-off commits; other instances hear the
-/// outbox's NOTIFY, and a slow poll covers anything both miss.
+/// Wakes the delivery worker in this process: on the outbox's NOTIFY (one per committed statement that queues or re-queues
+/// hand-offs, whichever instance wrote it) and after a recovery; a slow poll covers anything both miss.
 /// </summary>
 public sealed class DeliverySignal
 {

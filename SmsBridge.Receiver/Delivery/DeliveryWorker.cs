@@ -2,8 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SmsBridge.Data.Notifications;
+using SmsBridge.Data.Outbox;
 using SmsBridge.Data.Settings;
-using SmsBridge.Receiver.Onboarding;
+using SmsBridge.Receiver.Security;
 
 namespace SmsBridge.Receiver.Delivery;
 
@@ -61,23 +62,34 @@ public sealed class DeliveryWorker : BackgroundService
         }
     }
 
-    /// <summary>Delivers one batch of due hand-offs; false when there was nothing it could do.</summary>
+    /// <summary>
+    /// Delivers one batch of due hand-offs and records every attempt of it in one statement batch; true when the batch was
+    /// full (more may be due at once). Otherwise the worker waits for a wake-up: a NOTIFY for each new hand-off, the poll for
+    /// retries that come due.
+    /// </summary>
     private async Task<bool> DeliverDueAsync(CancellationToken cancellationToken)
     {
         if (_settings.Current.SyncUrl is not { } syncUrl || _circuit.IsOpen) return false;
         var batch = await _outbox.ClaimDueAsync(_options.BatchSize, _options.Lease, cancellationToken);
         if (batch.Count == 0) return false;
+        var attempts = new System.Collections.Concurrent.ConcurrentBag<AttemptRecord>();
         await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
-            (entry, token) => new ValueTask(DeliverAsync(entry, new Uri(syncUrl), token)));
-        return true;
+            async (entry, token) =>
+            {
+                if (await DeliverAsync(entry, new Uri(syncUrl), token) is { } record) attempts.Add(record);
+            });
+        await _outbox.RecordAsync(attempts, cancellationToken);
+        foreach (var record in attempts) Finished(record);
+        return batch.Count == _options.BatchSize;
     }
 
-    private async Task DeliverAsync(OutboxEntry entry, Uri target, CancellationToken cancellationToken)
+    /// <summary>One attempt at one hand-off; null when the circuit kept it back (the row is given back for later).</summary>
+    private async Task<AttemptRecord?> DeliverAsync(OutboxEntry entry, Uri target, CancellationToken cancellationToken)
     {
         if (!_circuit.TryEnter())
         {
             await _outbox.ReleaseAsync(entry, _time.GetUtcNow() + _options.BreakerOpenDuration, cancellationToken);
-            return;
+            return null;
         }
 
         // A child of the PIN setup that queued it, so one trace runs from register to the backend's webhook.
@@ -91,36 +103,37 @@ public sealed class DeliveryWorker : BackgroundService
         {
             case DeliveryVerdict.Delivered:
                 _circuit.Succeeded();
-                _logger.LogInformation("Hand-off {EventId} delivered on attempt {Attempts}", entry.Id, entry.Attempts);
-                await _outbox.DeliveredAsync(entry, attempt, cancellationToken);
-                _metrics.Finished("delivered");
-                break;
+                return new AttemptRecord(entry, attempt, DeliveryVerdict.Delivered);
             case DeliveryVerdict.DeadLetter:
                 _circuit.Succeeded(); // the backend answered; it refused this one
-                await DeadLetterAsync(entry, attempt, cancellationToken);
-                break;
+                return new AttemptRecord(entry, attempt, DeliveryVerdict.DeadLetter);
             default:
                 _circuit.Failed();
                 var next = _time.GetUtcNow() + Backoff.Next(entry.Attempts, _options.RetryBaseDelay, _options.RetryMaxDelay, attempt.RetryAfter,
                     Random.Shared);
-                if (next > entry.RetryUntil)
-                {
-                    await DeadLetterAsync(entry, attempt, cancellationToken);
-                }
-                else
-                {
-                    await _outbox.RetryAsync(entry, attempt, next, cancellationToken);
-                    _metrics.Finished("retry");
-                }
-
-                break;
+                return next > entry.RetryUntil
+                    ? new AttemptRecord(entry, attempt, DeliveryVerdict.DeadLetter)
+                    : new AttemptRecord(entry, attempt, DeliveryVerdict.Retry, next);
         }
     }
 
-    private async Task DeadLetterAsync(OutboxEntry entry, DeliveryAttempt attempt, CancellationToken cancellationToken)
+    /// <summary>Counts and logs an attempt once it is recorded.</summary>
+    private void Finished(AttemptRecord record)
     {
-        await _outbox.DeadLetterAsync(entry, attempt, cancellationToken);
-        _metrics.Finished("dead_letter");
-        _logger.LogWarning("Hand-off {EventId} moved to dead-letter after {Attempts} attempt(s): {Reason}", entry.Id, entry.Attempts, attempt.Describe());
+        switch (record.Verdict)
+        {
+            case DeliveryVerdict.Delivered:
+                _logger.LogInformation("Hand-off {EventId} delivered on attempt {Attempts}", record.Entry.Id, record.Entry.Attempts);
+                _metrics.Finished("delivered");
+                break;
+            case DeliveryVerdict.DeadLetter:
+                _metrics.Finished("dead_letter");
+                _logger.LogWarning("Hand-off {EventId} moved to dead-letter after {Attempts} attempt(s): {Reason}", record.Entry.Id,
+                    record.Entry.Attempts, record.Attempt.Describe());
+                break;
+            default:
+                _metrics.Finished("retry");
+                break;
+        }
     }
 }

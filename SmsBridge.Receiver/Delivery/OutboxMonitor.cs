@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using SmsBridge.Data.Outbox;
 using SmsBridge.Data.Settings;
 
 namespace SmsBridge.Receiver.Delivery;

@@ -1,6 +1,8 @@
 using Npgsql;
 using SmsBridge.Data.Audit;
 using SmsBridge.Data.Notifications;
+using SmsBridge.Data.Outbox;
+using SmsBridge.Data.Recovery;
 using SmsBridge.Data.Settings;
 
 namespace SmsBridge.Receiver.Delivery;
@@ -47,37 +49,9 @@ public sealed class Recovery
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        long requestId;
-        string requestedBy;
-        await using (var claim = new NpgsqlCommand(
-            "SELECT id, requested_by FROM recovery_requests WHERE status = 'pending' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
-            connection, transaction))
-        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
-        {
-            if (!await reader.ReadAsync(cancellationToken)) return null;
-            (requestId, requestedBy) = (reader.GetInt64(0), reader.GetString(1));
-        }
-
-        var requeued = new List<Guid>();
-        await using (var requeue = new NpgsqlCommand("""
-            UPDATE webhook_outbox SET status = 'pending', next_attempt_at = now(), attempts = 0, dead_at = NULL,
-                   retry_until = now() + make_interval(hours => $1)
-            WHERE status = 'dead' RETURNING id
-            """, connection, transaction))
-        {
-            requeue.Parameters.Add(new() { Value = _settings.Current.Delivery.RetryPeriodHours });
-            await using var reader = await requeue.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken)) requeued.Add(reader.GetGuid(0));
-        }
-
-        await using (var done = new NpgsqlCommand(
-            "UPDATE recovery_requests SET status = 'done', requeued = $2, finished_at = now() WHERE id = $1", connection, transaction))
-        {
-            done.Parameters.Add(new() { Value = requestId });
-            done.Parameters.Add(new() { Value = requeued.Count });
-            await done.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        if (await RecoveryRequests.ClaimNextAsync(transaction, cancellationToken) is not var (requestId, requestedBy)) return null;
+        var requeued = await Outbox.RequeueDeadAsync(transaction, _settings.Current.Delivery.RetryPeriodHours, cancellationToken);
+        await RecoveryRequests.FinishAsync(transaction, requestId, requeued.Count, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new RecoverySummary("recovery", requestId, requestedBy, requeued.Count, requeued, _time.GetUtcNow().UtcDateTime);
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using SmsBridge.Data.Outbox;
 
 namespace SmsBridge.Receiver.Delivery;
 
@@ -56,11 +57,4 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner sign
         (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500 => DeliveryVerdict.Retry,
         _ => DeliveryVerdict.DeadLetter,
     };
-}
-
-public enum DeliveryVerdict
-{
-    Delivered,
-    Retry,
-    DeadLetter,
 }

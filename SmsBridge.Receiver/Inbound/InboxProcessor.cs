@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SmsBridge.Data.Audit;
+using SmsBridge.Data.Inbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.ServiceDefaults.Logging;
 using StackExchange.Redis;
@@ -22,6 +23,7 @@ public sealed class InboxProcessor(
     SettingsStore settings,
     AuditLog audit,
     ReceiverMetrics metrics,
+    InboxBacklog backlog,
     TimeProvider time,
     IOptions<ReceiverOptions> options,
     ILogger<InboxProcessor> logger) : BackgroundService
@@ -81,12 +83,12 @@ public sealed class InboxProcessor(
                     batch.Add(queued.Sms);
                     parents[queued.Sms.Id] = queued.Parent;
                     if (batch.Count < QueueBatch && _queue.Reader.Count > 0) continue;
-                    if (!await ProcessLanesAsync(await HeldAsync(batch, stoppingToken), stoppingToken, parents)) _backlog = true;
+                    if (!await ValidateBatchAsync(await HeldAsync(batch, stoppingToken), stoppingToken, parents)) _backlog = true;
                     batch.Clear();
                     parents.Clear();
                 }
 
-                if (batch.Count > 0 && !await ProcessLanesAsync(await HeldAsync(batch, stoppingToken), stoppingToken, parents)) _backlog = true;
+                if (batch.Count > 0 && !await ValidateBatchAsync(await HeldAsync(batch, stoppingToken), stoppingToken, parents)) _backlog = true;
 
                 // Messages queued during a backlog are in the inbox; the sweep takes them in order.
                 if (_backlog) while (_queue.Reader.TryRead(out _)) { }
@@ -110,10 +112,10 @@ public sealed class InboxProcessor(
         while (true)
         {
             var pending = await inbox.ClaimPendingAsync(500, cancellationToken);
-            metrics.PendingBacklog(pending.Count < 500 ? pending.Count : await inbox.PendingCountAsync(cancellationToken));
+            backlog.Observed(pending.Count < 500 ? pending.Count : await inbox.PendingCountAsync(cancellationToken));
             if (pending.Count == 0) return true;
             _swept.UnionWith(pending.Select(sms => sms.Id));
-            if (!await ProcessLanesAsync(pending, cancellationToken)) return false;
+            if (!await ValidateBatchAsync(pending, cancellationToken)) return false;
         }
     }
 
@@ -131,64 +133,77 @@ public sealed class InboxProcessor(
     }
 
     /// <summary>
-    /// Validates a batch (in arrival order) in parallel lanes. Messages that carry the same code, or without a code
-    /// come from the same mobile, share a lane and are validated one after another, oldest first, so every outcome
-    /// is the one sequential processing would give (the first SMS with a code consumes it; later ones find it
-    /// gone). A lane stops at its first message that cannot be processed; false when any did, and those stay
+    /// Validates a batch (in arrival order): one statement counts every message's window, each message's code takes one Redis
+    /// script, and one statement records every outcome. The scripts are all sent at once, in arrival order, over the one
+    /// multiplexed connection, which Redis runs in that order: the first SMS with a code consumes it and later ones find it
+    /// gone, as sequential processing would give. False when Redis or PostgreSQL could not be reached for any; those stay
     /// pending for the sweep.
     /// </summary>
-    private async Task<bool> ProcessLanesAsync(List<InboundSms> batch, CancellationToken cancellationToken,
+    private async Task<bool> ValidateBatchAsync(List<InboundSms> batch, CancellationToken cancellationToken,
         IReadOnlyDictionary<Guid, ActivityContext>? parents = null)
     {
-        var lanes = Math.Max(1, options.Value.ValidationLanes);
-        if (batch.Count == 1 || lanes == 1)
+        if (batch.Count == 0) return true;
+        var current = settings.Current;
+        var started = Stopwatch.GetTimestamp();
+        long[] counts;
+        try
         {
-            foreach (var sms in batch)
-            {
-                if (!await ProcessAsync(sms, cancellationToken, parents?.GetValueOrDefault(sms.Id) ?? default)) return false;
-            }
-
-            return true;
+            counts = current.Checks.CountCheck.Enabled
+                ? await inbox.CountReceivedAsync(batch, TimeSpan.FromSeconds(current.CountWindowSeconds), cancellationToken)
+                : new long[batch.Count];
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            logger.LogWarning("{Count} SMS left pending: {Reason}", batch.Count, ex.GetType().Name);
+            return false;
         }
 
-        var current = settings.Current;
-        var results = await Task.WhenAll(batch
-            .GroupBy(sms => (uint)StringComparer.Ordinal.GetHashCode(SmsValidationPipeline.ReadCode(sms.Message, current) ?? sms.Mobile) % (uint)lanes)
-            .Select(async lane =>
-            {
-                foreach (var sms in lane)
-                {
-                    if (!await ProcessAsync(sms, cancellationToken, parents?.GetValueOrDefault(sms.Id) ?? default)) return false;
-                }
+        var validations = batch.Select((sms, i) => ValidateAsync(sms, current, counts[i], parents?.GetValueOrDefault(sms.Id) ?? default)).ToList();
+        var outcomes = (await Task.WhenAll(validations)).OfType<(InboundSms Sms, ValidationOutcome Outcome)>().ToList();
+        if (outcomes.Count == 0) return false;
 
-                return true;
-            }));
-        return results.All(ok => ok);
+        try
+        {
+            var now = time.GetUtcNow();
+            var recorded = await inbox.CompleteAsync([.. outcomes.Select(o => (o.Sms.Id, o.Outcome.Outcome, o.Outcome.ChecksJson))], now,
+                cancellationToken);
+            backlog.Recorded(recorded.Count);
+            var took = Stopwatch.GetElapsedTime(started) / batch.Count;
+            foreach (var (sms, outcome) in outcomes.Where(o => recorded.Contains(o.Sms.Id)))
+            {
+                metrics.ValidationTook(took);
+                metrics.SmsProcessed(outcome.Outcome.Split(':')[0], outcome.FailedCheck);
+                logger.LogInformation("SMS {MessageId} from {Mobile}: {Outcome}", sms.Id, LogRedactor.MaskMobile(sms.Mobile), outcome.Outcome);
+                await audit.RecordAsync(new AuditEvent(now, "sms.validated", "receiver", null, LogRedactor.MaskMobile(sms.Mobile),
+                    new Dictionary<string, object?> { ["message_id"] = sms.Id, ["outcome"] = outcome.Outcome, ["checks"] = outcome.Checks }),
+                    cancellationToken);
+            }
+        }
+        catch (Exception ex) when (IsUnavailable(ex))
+        {
+            logger.LogWarning("{Count} SMS left pending: {Reason}", outcomes.Count, ex.GetType().Name);
+            return false;
+        }
+
+        return outcomes.Count == batch.Count;
     }
 
-    /// <summary>Validates one message and records its outcome; false when Redis or PostgreSQL could not be reached.</summary>
-    private async Task<bool> ProcessAsync(InboundSms sms, CancellationToken cancellationToken, ActivityContext parent = default)
+    /// <summary>Runs the pipeline for one message; null when Redis could not be reached.</summary>
+    private async Task<(InboundSms Sms, ValidationOutcome Outcome)?> ValidateAsync(InboundSms sms, SmsBridgeSettings current, long count,
+        ActivityContext parent)
     {
         // Swept messages have no parent here: their request's trace is long gone (a restart, a Redis outage).
         using var activity = Activities.StartActivity("validate sms", ActivityKind.Internal, parent);
-        var started = Stopwatch.GetTimestamp();
         try
         {
-            var outcome = await pipeline.ValidateAsync(sms, settings.Current, cancellationToken);
-            await inbox.CompleteAsync(sms.Id, outcome.Outcome, outcome.ChecksJson, time.GetUtcNow(), cancellationToken);
-            metrics.ValidationTook(Stopwatch.GetElapsedTime(started));
-            metrics.SmsProcessed(outcome.Outcome.Split(':')[0], outcome.FailedCheck);
+            var outcome = await pipeline.ValidateAsync(sms, current, count);
             activity?.SetTag("smsbridge.outcome", outcome.Outcome);
-            logger.LogInformation("SMS {MessageId} from {Mobile}: {Outcome}", sms.Id, LogRedactor.MaskMobile(sms.Mobile), outcome.Outcome);
-            await audit.RecordAsync(new AuditEvent(time.GetUtcNow(), "sms.validated", "receiver", null, LogRedactor.MaskMobile(sms.Mobile),
-                new Dictionary<string, object?> { ["message_id"] = sms.Id, ["outcome"] = outcome.Outcome, ["checks"] = outcome.Checks }),
-                cancellationToken);
-            return true;
+            return (sms, outcome);
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
             logger.LogWarning("SMS {MessageId} left pending: {Reason}", sms.Id, ex.GetType().Name);
-            return false;
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SmsBridge.Data.Audit;
 using SmsBridge.Data.Caching;
+using SmsBridge.Data.Inbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.Receiver.Security;
 using SmsBridge.ServiceDefaults.Logging;
@@ -36,10 +37,8 @@ public static class SmsApi
     public static async Task<Results<Accepted<ReceivedResponse>, ProblemHttpResult>> ReceiveAsync(HttpRequest request,
         [AsParameters] InboundServices services)
     {
-        var (body, error) = await JsonBody.ReadBytesAsync(request);
+        var (parsed, body, error) = await JsonBody.ReadJsonOrFormAsync<SmsPayloads.ReceiveRequest>(request);
         if (error is not null) return error;
-        var (parsed, parseError) = SmsPayloads.ParseReceive(request, body!);
-        if (parseError is not null) return parseError;
         var (sms, invalid) = SmsPayloads.FromReceive(parsed!, Encoding.UTF8.GetString(body!), Source(request), services.Time.GetUtcNow());
         return invalid ?? await AcceptAsync(sms!, services, request.HttpContext.RequestAborted);
     }
@@ -73,9 +72,16 @@ public static class SmsApi
     private static async Task<Results<Accepted<ReceivedResponse>, ProblemHttpResult>> AcceptAsync(InboundSms sms,
         InboundServices services, CancellationToken cancellationToken)
     {
+        // Refused before anything is written: the phone keeps the SMS and retries it.
+        if (services.Backlog.IsFull)
+        {
+            return Problem.Unavailable("Too many SMS are waiting for validation; retry later.", services.Options.Value.BacklogRetryAfter);
+        }
+
         var (id, isNew) = await services.Inbox.AcceptAsync(sms, cancellationToken);
         if (isNew)
         {
+            services.Backlog.Accepted();
             services.Processor.Enqueue(sms);
             await services.Audit.RecordAsync(new AuditEvent(sms.AcceptedAt, "sms.received", sms.Source, sms.SourceAddress,
                 LogRedactor.MaskMobile(sms.Mobile), new Dictionary<string, object?> { ["message_id"] = id }), cancellationToken);
@@ -105,11 +111,16 @@ public static class SmsApi
 }
 
 /// <summary>What the inbound endpoints need, bundled for <c>[AsParameters]</c>.</summary>
-public sealed class InboundServices(Inbox inbox, InboxProcessor processor, SettingsStore settings, AuditLog audit, TimeProvider time)
+public sealed class InboundServices(Inbox inbox, InboxProcessor processor, InboxBacklog backlog, SettingsStore settings, AuditLog audit,
+    IOptions<ReceiverOptions> options, TimeProvider time)
 {
+    public InboxBacklog Backlog { get; } = backlog;
+    public IOptions<ReceiverOptions> Options { get; } = options;
     public Inbox Inbox { get; } = inbox;
     public InboxProcessor Processor { get; } = processor;
     public SettingsStore Settings { get; } = settings;
     public AuditLog Audit { get; } = audit;
     public TimeProvider Time { get; } = time;
 }
+
+public sealed record ReceivedResponse(string Status, Guid MessageId, bool QueuedForProcessing);

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.WebUtilities;
+using SmsBridge.Data.Inbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.ServiceDefaults.Web;
 
@@ -20,29 +20,6 @@ public static class SmsPayloads
     public sealed record GatewayMessage(string? MessageId, string? Message, string? PhoneNumber, string? ReceivedAt);
 
     private static readonly JsonSerializerOptions GatewayJson = new(JsonSerializerDefaults.Web);
-
-    /// <summary><c>POST /sms/receive</c>: JSON or an HTML form with the contract's snake_case fields.</summary>
-    public static (ReceiveRequest? Request, ProblemHttpResult? Error) ParseReceive(HttpRequest request, byte[] body)
-    {
-        if (request.HasJsonContentType()) return JsonBody.Parse<ReceiveRequest>(body);
-        if (request.HasFormContentType)
-        {
-            Dictionary<string, Microsoft.Extensions.Primitives.StringValues> form;
-            try
-            {
-                form = QueryHelpers.ParseQuery(new UTF8Encoding(false, true).GetString(body));
-            }
-            catch (DecoderFallbackException)
-            {
-                return (null, Problem.Validation("The form is not valid UTF-8."));
-            }
-
-            string? Field(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
-            return (new ReceiveRequest(Field("mobile_number"), Field("message"), Field("received_at"), Field("sender")), null);
-        }
-
-        return (null, Problem.Validation("Content-Type must be application/json or application/x-www-form-urlencoded."));
-    }
 
     public static (InboundSms? Sms, ProblemHttpResult? Error) FromReceive(ReceiveRequest request, string rawPayload, string? source,
         DateTimeOffset now)

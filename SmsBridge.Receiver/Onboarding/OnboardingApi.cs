@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Data.Audit;
+using SmsBridge.Data.Outbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.Receiver.Security;
+using SmsBridge.Receiver.Verification;
 using SmsBridge.ServiceDefaults.Logging;
 using SmsBridge.ServiceDefaults.Web;
 
@@ -63,16 +65,25 @@ public static class OnboardingApi
         }
 
         var limits = settings.RateLimits;
-        var wait = await services.Limiter.TryAcquireAsync("register-mobile", mobile, limits.RegisterPerMobilePerHour, TimeSpan.FromHours(1))
-                   ?? await services.Limiter.TryAcquireAsync("register-key", "backend", limits.RegisterPerKeyPerMinute, TimeSpan.FromMinutes(1));
-        if (wait is { } retryAfter)
+        var issue = await services.Codes.IssueAsync(mobile, settings.HashLength, TimeSpan.FromSeconds(settings.TtlHashSeconds), services.Time.GetUtcNow(),
+        [
+            services.Limiter.Window("register-mobile", mobile, limits.RegisterPerMobilePerHour, TimeSpan.FromHours(1)),
+            services.Limiter.Window("register-key", "backend", limits.RegisterPerKeyPerMinute, TimeSpan.FromMinutes(1)),
+        ]);
+        if (issue.Limited is { } window)
         {
             services.Metrics.Registered("rate_limited");
-            return Problem.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many registrations; retry later.", retryAfter);
+            return Problem.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many registrations; retry later.", window.RetryAfter);
         }
 
-        var issued = await services.Codes.IssueAsync(mobile, settings.HashLength, TimeSpan.FromSeconds(settings.TtlHashSeconds),
-            services.Time.GetUtcNow());
+        if (issue.Code is not { } issued)
+        {
+            // Every candidate collided: the code space is nearly full, a configuration problem (hash_length) and not the caller's.
+            services.Logger.LogError("No unique code could be issued; increase hash_length");
+            services.Metrics.Registered("exhausted");
+            return Problem.Unavailable("No verification code could be issued; retry later.", DependencyOutage.RetryAfter);
+        }
+
         services.Metrics.Registered("issued");
         await services.Audit.RecordAsync(new AuditEvent(services.Time.GetUtcNow(), "onboarding.registered", "backend",
             request.HttpContext.Connection.RemoteIpAddress?.ToString(), LogRedactor.MaskMobile(mobile)), cancel);
@@ -93,22 +104,22 @@ public static class OnboardingApi
             return Problem.Validation($"pin must be {settings.Pin.MinLength}-{settings.Pin.MaxLength} digits.", "pin");
         }
 
-        var hash = body.Hash is null ? null : Onboarding.VerificationCodes.Normalise(body.Hash, settings.HashLength);
+        var hash = body.Hash is null ? null : VerificationCodes.Normalise(body.Hash, settings.HashLength);
         if (hash is null) return Problem.Validation($"hash must be the {settings.HashLength}-character code that was issued.", "hash");
 
         var mobile = body.MobileNumber!;
         var cancel = request.HttpContext.RequestAborted;
-        if (await services.Limiter.TryAcquireAsync("pin-setup", mobile, settings.RateLimits.PinSetupPerMobilePerHour, TimeSpan.FromHours(1))
-            is { } retryAfter)
+        var (mark, limited) = await services.Codes.GetVerifiedAsync(mobile,
+            [services.Limiter.Window("pin-setup", mobile, settings.RateLimits.PinSetupPerMobilePerHour, TimeSpan.FromHours(1))]);
+        if (limited is not null)
         {
-            return Problem.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many PIN setup attempts; retry later.", retryAfter);
+            return Problem.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many PIN setup attempts; retry later.", limited.RetryAfter);
         }
 
-        if (await services.Store.IsOnboardedAsync(mobile, cancel)) return AlreadyCompleted(services);
-
-        var mark = await services.Codes.GetVerifiedAsync(mobile);
         if (mark is null)
         {
+            // The mark is cleared once a PIN setup commits: without one, a completed mobile is told so rather than "not verified".
+            if (await services.Store.IsOnboardedAsync(mobile, cancel)) return AlreadyCompleted(services);
             services.Metrics.PinSetup("not_verified");
             return Problem.Of(StatusCodes.Status403Forbidden, ErrorCodes.NotVerified, "This mobile has no live verification; send the SMS first.");
         }
@@ -123,15 +134,14 @@ public static class OnboardingApi
         var now = services.Time.GetUtcNow();
         var handOff = new HandOff(Guid.CreateVersion7(now), mobile, hash, services.Pins.Encrypt(pin), pinHash, salt, mark.VerifiedAt,
             now.AddHours(settings.Delivery.RetryPeriodHours));
-        if (!await services.Store.CompleteAsync(handOff, cancel)) return AlreadyCompleted(services);
+        var audited = new AuditEvent(now, "onboarding.pin_setup", "backend", request.HttpContext.Connection.RemoteIpAddress?.ToString(),
+            LogRedactor.MaskMobile(mobile), new Dictionary<string, object?> { ["event_id"] = handOff.EventId });
+        // An onboarded row already there (a concurrent or repeated setup) writes nothing: the mobile was completed before.
+        if (!await services.Store.CompleteAsync(handOff, audited, cancel)) return AlreadyCompleted(services);
 
-        // Committed: the hand-off will be delivered. The mark is single-use; the onboarded row already bars reuse.
+        // Committed, and the outbox's NOTIFY wakes the delivery workers. The mark is single-use; the onboarded row already bars reuse.
         await services.Codes.ClearVerifiedAsync(mobile);
         services.Metrics.PinSetup("accepted");
-        services.DeliverySignal.Wake();
-        await services.Audit.RecordAsync(new AuditEvent(now, "onboarding.pin_setup", "backend",
-            request.HttpContext.Connection.RemoteIpAddress?.ToString(), LogRedactor.MaskMobile(mobile),
-            new Dictionary<string, object?> { ["event_id"] = handOff.EventId }), cancel);
         return TypedResults.Ok(new PinSetupResponse("success", "PIN accepted, account creation in progress"));
     }
 

@@ -1,6 +1,7 @@
 using SmsBridge.Data.Audit;
 using SmsBridge.Data.Settings;
-using SmsBridge.Receiver.Delivery;
+using SmsBridge.Receiver.Security;
+using SmsBridge.Receiver.Verification;
 
 namespace SmsBridge.Receiver.Onboarding;
 
@@ -13,8 +14,8 @@ public sealed class OnboardingServices(
     PinProtector pins,
     AuditLog audit,
     ReceiverMetrics metrics,
-    DeliverySignal deliverySignal,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<OnboardingServices> logger)
 {
     public SettingsStore Settings { get; } = settings;
     public CodeStore Codes { get; } = codes;
@@ -23,6 +24,6 @@ public sealed class OnboardingServices(
     public PinProtector Pins { get; } = pins;
     public AuditLog Audit { get; } = audit;
     public ReceiverMetrics Metrics { get; } = metrics;
-    public DeliverySignal DeliverySignal { get; } = deliverySignal;
     public TimeProvider Time { get; } = time;
+    public ILogger<OnboardingServices> Logger { get; } = logger;
 }

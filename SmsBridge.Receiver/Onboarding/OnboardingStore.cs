@@ -1,8 +1,10 @@
 using Npgsql;
+using SmsBridge.Data.Audit;
+using SmsBridge.Data.Outbox;
 
 namespace SmsBridge.Receiver.Onboarding;
 
-/// <summary>Onboarded mobiles and the hand-off to the backend, written together or not at all.</summary>
+/// <summary>Onboarded mobiles (onboarded_mobiles), recorded together with the hand-off to the backend or not at all.</summary>
 public sealed class OnboardingStore(NpgsqlDataSource dataSource)
 {
     public async Task<bool> IsOnboardedAsync(string mobile, CancellationToken cancellationToken)
@@ -13,10 +15,10 @@ public sealed class OnboardingStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Records the mobile as onboarded and queues its hand-off in one transaction; false when the mobile was
-    /// already onboarded (a concurrent or repeated PIN setup), in which case nothing is written.
+    /// Records the mobile as onboarded, queues its hand-off and stores its audit row in one transaction; false when the
+    /// mobile was already onboarded (a concurrent or repeated PIN setup), in which case nothing is written.
     /// </summary>
-    public async Task<bool> CompleteAsync(HandOff handOff, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(HandOff handOff, AuditEvent audited, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -28,36 +30,11 @@ public sealed class OnboardingStore(NpgsqlDataSource dataSource)
             if (await onboard.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
         }
 
-        await using (var queue = new NpgsqlCommand("""
-            INSERT INTO webhook_outbox (id, mobile_number, hash, pin_ciphertext, pin_hash, pin_salt, verified_at, retry_until, trace_parent)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """, connection, transaction))
-        {
-            queue.Parameters.Add(new() { Value = handOff.EventId });
-            queue.Parameters.Add(new() { Value = handOff.Mobile });
-            queue.Parameters.Add(new() { Value = handOff.Hash });
-            queue.Parameters.Add(new() { Value = handOff.PinCiphertext });
-            queue.Parameters.Add(new() { Value = handOff.PinHash });
-            queue.Parameters.Add(new() { Value = handOff.PinSalt });
-            queue.Parameters.Add(new() { Value = handOff.VerifiedAt.UtcDateTime });
-            queue.Parameters.Add(new() { Value = handOff.RetryUntil.UtcDateTime });
-            // The PIN setup's trace continues in the delivery worker (see DeliveryWorker).
-            queue.Parameters.Add(new() { Value = (object?)System.Diagnostics.Activity.Current?.Id ?? DBNull.Value });
-            await queue.ExecuteNonQueryAsync(cancellationToken);
-        }
+        // The PIN setup's trace continues in the delivery worker (see DeliveryWorker).
+        await Outbox.QueueAsync(transaction, handOff, System.Diagnostics.Activity.Current?.Id, cancellationToken);
+        await AuditLog.InsertAsync(connection, transaction, [audited], cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 }
-
-/// <summary>What the backend will receive for one verified user (the PIN sealed until delivery).</summary>
-public sealed record HandOff(
-    Guid EventId,
-    string Mobile,
-    string Hash,
-    byte[] PinCiphertext,
-    byte[] PinHash,
-    byte[] PinSalt,
-    DateTimeOffset VerifiedAt,
-    DateTimeOffset RetryUntil);

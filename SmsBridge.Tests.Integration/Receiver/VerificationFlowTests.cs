@@ -37,7 +37,7 @@ public sealed class VerificationFlowTests(GraphFixture graph)
         var ciphertext = await Flow.ScalarAsync<byte[]>("SELECT pin_ciphertext FROM webhook_outbox WHERE mobile_number = $1", mobile);
         Assert.NotNull(ciphertext);
         Assert.DoesNotContain("482915", System.Text.Encoding.UTF8.GetString(ciphertext!), StringComparison.Ordinal);
-        var protector = new SmsBridge.Receiver.Onboarding.PinProtector(Microsoft.Extensions.Options.Options.Create(new SmsBridge.Receiver.ReceiverSecrets
+        var protector = new SmsBridge.Receiver.Security.PinProtector(Microsoft.Extensions.Options.Options.Create(new SmsBridge.Receiver.ReceiverSecrets
         {
             PinEncryptionKey = Flow.Secret("pin-encryption-key"),
             HashKey = Flow.Secret("hash-key"),

@@ -1,4 +1,4 @@
-using SmsBridge.Receiver.Onboarding;
+using SmsBridge.Receiver.Verification;
 
 namespace SmsBridge.Tests.Receiver;
 

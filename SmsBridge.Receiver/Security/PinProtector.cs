@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace SmsBridge.Receiver.Onboarding;
+namespace SmsBridge.Receiver.Security;
 
 /// <summary>
 /// PINs at rest: AES-256-GCM until delivered (nonce | ciphertext | tag), and afterwards only a salted,

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace SmsBridge.Receiver.Onboarding;
+namespace SmsBridge.Receiver.Verification;
 
 /// <summary>
 /// Codes in Crockford's Base32 alphabet, which leaves out I, L, O and U so nothing reads as something else;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SmsBridge.Receiver.Inbound;
+namespace SmsBridge.Data.Inbox;
 
 /// <summary>An SMS as accepted: the normalised fields the pipeline reads, and the originals kept verbatim.</summary>
 public sealed record InboundSms(
@@ -24,4 +24,5 @@ public sealed record InboundSms(
         $"{Mobile}\n{Message}\n{ReceivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}")));
 }
 
-public sealed record ReceivedResponse(string Status, Guid MessageId, bool QueuedForProcessing);
+/// <summary>Who validates a message the receiver accepted, and for how long before another receiver may take it over.</summary>
+public sealed record InboxLease(Guid Holder, TimeSpan Duration);

@@ -1,19 +1,22 @@
 using Npgsql;
-using Microsoft.Extensions.Options;
 using NpgsqlTypes;
 
-namespace SmsBridge.Receiver.Inbound;
+namespace SmsBridge.Data.Inbox;
 
 /// <summary>
-/// The SMS inbox in PostgreSQL: the durable record that makes a 202 a promise. Shared by every receiver: each message is
-/// leased to one of them (<see cref="ReceiverOptions.InboxLease"/>), so it is validated once however many run.
+/// The SMS inbox in PostgreSQL (sms_inbox), the one place its SQL lives: the durable record that makes a 202 a promise.
+/// Shared by every receiver: each message is leased to one of them (<see cref="InboxLease"/>), so it is validated once however
+/// many run. The admin service reads it through <see cref="FindAsync"/>.
 /// </summary>
-public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance, IOptions<ReceiverOptions> options, TimeProvider time)
+public sealed class Inbox(NpgsqlDataSource dataSource, InboxLease lease, TimeProvider time)
 {
+    /// <summary>Messages waiting for validation (a scalar subquery, for figures read together with other tables').</summary>
+    public const string PendingCountSql = "SELECT count(*) FROM sms_inbox WHERE outcome = 'pending'";
+
     private const string Columns =
         "id, source, source_address, mobile_number, mobile_raw, message, raw_payload, sender, received_at, received_at_raw, gateway_message_id, accepted_at";
 
-    private TimeSpan Lease => options.Value.InboxLease;
+    private TimeSpan Lease => lease.Duration;
 
     /// <summary>
     /// Commits the SMS, leased to this receiver until <see cref="LeaseEnd"/>; a repeat of one already accepted returns the
@@ -28,7 +31,7 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
             """);
         AddParameters(insert, sms);
         insert.Parameters.Add(new() { Value = sms.DedupeKey });
-        insert.Parameters.Add(new() { Value = instance.Id });
+        insert.Parameters.Add(new() { Value = lease.Holder });
         insert.Parameters.Add(new() { Value = LeaseEnd(sms).UtcDateTime });
         if (await insert.ExecuteScalarAsync(cancellationToken) is Guid id) return (id, true);
 
@@ -39,27 +42,47 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
         return ((Guid)(await existing.ExecuteScalarAsync(cancellationToken))!, false);
     }
 
-    /// <summary>SMS from a mobile received in (from, to]: the count as of one message, whenever it is processed.</summary>
-    public async Task<long> CountReceivedAsync(string mobile, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>
+    /// For each SMS, how many from its mobile were received in the <paramref name="window"/> up to and including its own
+    /// received_at: the count as of that message, whenever it is processed. One statement for the whole batch.
+    /// </summary>
+    public async Task<long[]> CountReceivedAsync(IReadOnlyList<InboundSms> batch, TimeSpan window, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT count(*) FROM sms_inbox WHERE mobile_number = $1 AND received_at > $2 AND received_at <= $3");
-        command.Parameters.Add(new() { Value = mobile });
-        command.Parameters.Add(new() { Value = from.UtcDateTime });
-        command.Parameters.Add(new() { Value = to.UtcDateTime });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = dataSource.CreateCommand("""
+            SELECT (SELECT count(*) FROM sms_inbox i WHERE i.mobile_number = m.mobile AND i.received_at > m.received_at - $3 AND i.received_at <= m.received_at)
+            FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS m(mobile, received_at, position)
+            ORDER BY m.position
+            """);
+        command.Parameters.Add(new() { Value = batch.Select(sms => sms.Mobile).ToArray() });
+        command.Parameters.Add(new() { Value = batch.Select(sms => sms.ReceivedAt.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = window });
+        var counts = new long[batch.Count];
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        for (var i = 0; await reader.ReadAsync(cancellationToken); i++) counts[i] = reader.GetInt64(0);
+        return counts;
     }
 
-    /// <summary>Records the final outcome; only a pending message changes, so a second processing is a no-op.</summary>
-    public async Task CompleteAsync(Guid id, string outcome, string checkResults, DateTimeOffset processedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the final outcomes of a batch in one statement; only a pending message changes, so a second processing is a
+    /// no-op. Returns the ids that changed: the outcomes recorded by this call.
+    /// </summary>
+    public async Task<HashSet<Guid>> CompleteAsync(IReadOnlyList<(Guid Id, string Outcome, string CheckResults)> outcomes, DateTimeOffset processedAt,
+        CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "UPDATE sms_inbox SET outcome = $2, check_results = $3::jsonb, processed_at = $4 WHERE id = $1 AND outcome = 'pending'");
-        command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = outcome });
-        command.Parameters.Add(new() { Value = checkResults });
+        await using var command = dataSource.CreateCommand("""
+            UPDATE sms_inbox i SET outcome = r.outcome, check_results = r.check_results, processed_at = $4
+            FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS r(id, outcome, check_results)
+            WHERE i.id = r.id AND i.outcome = 'pending'
+            RETURNING i.id
+            """);
+        command.Parameters.Add(new() { Value = outcomes.Select(o => o.Id).ToArray() });
+        command.Parameters.Add(new() { Value = outcomes.Select(o => o.Outcome).ToArray() });
+        command.Parameters.Add(new() { Value = outcomes.Select(o => o.CheckResults).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         command.Parameters.Add(new() { Value = processedAt.UtcDateTime });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var changed = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) changed.Add(reader.GetGuid(0));
+        return changed;
     }
 
     /// <summary>Until when the lease taken at acceptance holds: the accepting receiver may validate without claiming again.</summary>
@@ -78,7 +101,7 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
             """);
         var now = time.GetUtcNow();
         command.Parameters.Add(new() { Value = ids.ToArray() });
-        command.Parameters.Add(new() { Value = instance.Id });
+        command.Parameters.Add(new() { Value = lease.Holder });
         command.Parameters.Add(new() { Value = (now + Lease).UtcDateTime });
         command.Parameters.Add(new() { Value = now.UtcDateTime });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -102,7 +125,7 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
             """);
         var now = time.GetUtcNow();
         command.Parameters.Add(new() { Value = limit });
-        command.Parameters.Add(new() { Value = instance.Id });
+        command.Parameters.Add(new() { Value = lease.Holder });
         command.Parameters.Add(new() { Value = (now + Lease).UtcDateTime });
         command.Parameters.Add(new() { Value = now.UtcDateTime });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -120,9 +143,29 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
 
     public async Task<long> PendingCountAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT count(*) FROM sms_inbox WHERE outcome = 'pending'");
+        await using var command = dataSource.CreateCommand(PendingCountSql);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    /// <summary>One received SMS by its <c>message_id</c>, with the outcome of its validation.</summary>
+    public static async Task<SmsRecord?> FindAsync(NpgsqlDataSource dataSource, Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, source, source_address, mobile_number, mobile_raw, message, sender, received_at, received_at_raw,
+                   accepted_at, outcome, check_results::text, processed_at
+            FROM sms_inbox WHERE id = $1
+            """);
+        command.Parameters.Add(new() { Value = messageId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new SmsRecord(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3),
+            reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), Utc(reader.GetDateTime(7)),
+            reader.GetString(8), Utc(reader.GetDateTime(9)), reader.GetString(10),
+            reader.IsDBNull(11) ? null : System.Text.Json.JsonDocument.Parse(reader.GetString(11)).RootElement.Clone(),
+            reader.IsDBNull(12) ? null : Utc(reader.GetDateTime(12)));
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private static void AddParameters(NpgsqlCommand command, InboundSms sms)
     {
@@ -140,3 +183,19 @@ public sealed class Inbox(NpgsqlDataSource dataSource, ReceiverInstance instance
         command.Parameters.Add(new() { Value = sms.AcceptedAt.UtcDateTime });
     }
 }
+
+/// <summary>A received SMS as the admin service shows it.</summary>
+public sealed record SmsRecord(
+    Guid MessageId,
+    string Source,
+    string? SourceAddress,
+    string MobileNumber,
+    string MobileRaw,
+    string Message,
+    string? Sender,
+    DateTimeOffset ReceivedAt,
+    string ReceivedAtRaw,
+    DateTimeOffset AcceptedAt,
+    string Outcome,
+    System.Text.Json.JsonElement? CheckResults,
+    DateTimeOffset? ProcessedAt);
