@@ -1,6 +1,7 @@
 namespace SmsBridge.Tests.Infrastructure;
 
-// The shared graphs' fixtures and names live in SmsBridge.Testing; xunit wants the definitions in this assembly.
+// xunit reads [CollectionDefinition] only in the test assembly, so this file is compiled into each test project that
+// uses the shared graphs (linked from their .csproj), not into the kit; a collection with no tests starts no graph.
 [CollectionDefinition(Name)]
 public sealed class SharedGraph : GraphCollection;
 
