@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test (unit, integration against real PostgreSQL/Redis/HTTP, browser) after installing prerequisites.
+# Runs every test project (unit, integration against real PostgreSQL/Redis/HTTP, deploy, browser) after installing
+# prerequisites; dotnet test runs the four assemblies side by side and the summary sums their counts.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/install-prerequisites.sh

@@ -10,20 +10,17 @@ public sealed class BadInputTests(GraphFixture graph)
 {
     private VerificationFlow Flow => graph.Flow;
 
+    // What each field refuses is SmsPayloadsTests' (unit); here, bodies the binding refuses and one field check through HTTP.
     public static TheoryData<string, string, string> ReceiveBodies(string mobile) => new()
     {
         { "application/json", "{\"mobile_number\": \"" + mobile + "\", \"message\": ", "VALIDATION_ERROR" },
         { "application/json", "{\"mobile_number\": \"" + mobile + "\"}", "VALIDATION_ERROR" },
-        { "application/json", "{\"mobile_number\": \"" + mobile + "\", \"message\": \"ONBOARD:X\"}", "VALIDATION_ERROR" },
         { "application/json", "{\"mobile_number\": 447700900123, \"message\": \"hi\", \"received_at\": \"2026-01-01T00:00:00Z\"}", "VALIDATION_ERROR" },
-        { "application/json", "{\"mobile_number\": \"" + mobile + "\", \"message\": \"hi\u0007there\", \"received_at\": \"2026-01-01T00:00:00Z\"}", "VALIDATION_ERROR" },
-        { "application/json", "{\"mobile_number\": \"" + mobile + "\", \"message\": \"hi\", \"received_at\": \"yesterday\"}", "VALIDATION_ERROR" },
         { "application/json", "{\"mobile_number\": \"" + mobile + "\", \"message\": \"hi\", \"received_at\": \"2026-01-01T00:00:00\"}", "VALIDATION_ERROR" },
         { "application/json", "{\"mobile_number\": \"" + mobile + "\", \"message\": \"hi\", \"received_at\": \"2026-01-01T00:00:00Z\", \"sender\": [1,2]}", "VALIDATION_ERROR" },
         { "application/json", "[1, 2, 3]", "VALIDATION_ERROR" },
         { "application/json", "null", "VALIDATION_ERROR" },
         { "text/plain", "ONBOARD:ABCDEFGH", "VALIDATION_ERROR" },
-        { "application/json", "{\"mobile_number\": \"" + mobile + "\", \"message\": \"" + new string('x', 1601) + "\", \"received_at\": \"2026-01-01T00:00:00Z\"}", "VALIDATION_ERROR" },
     };
 
     [Fact]
@@ -50,7 +47,7 @@ public sealed class BadInputTests(GraphFixture graph)
         using var response = await Flow.Gateway.PostAsync(new Uri("/sms/receive", UriKind.Relative), broken);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
 
-        foreach (var number in new[] { "447700900123", "+0447700900123", "+44 7700 900123", "+4477009001231234", "+447", "'; DROP TABLE sms_inbox; --" })
+        foreach (var number in new[] { "447700900123", "'; DROP TABLE sms_inbox; --" })
         {
             using var bad = await Flow.PostSmsAsync(number, "ONBOARD:ABCDEFGH", DateTimeOffset.UtcNow);
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

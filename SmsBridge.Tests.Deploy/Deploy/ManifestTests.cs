@@ -15,7 +15,7 @@ public sealed partial class ManifestTests
     private static readonly string Committed = Repo.Read("aspire-manifest.json");
     private static readonly Lazy<Task<string>> Fresh = new(PublishAsync);
 
-    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(Repo.Root, "SmsBridge.Tests", "Deploy", "aspire-8.0.json"));
+    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(Repo.Root, "SmsBridge.Tests.Deploy", "Deploy", "aspire-8.0.json"));
 
     /// <summary>Runs Aspire's publisher into a scratch file beside the committed one (paths in it are relative to its folder).</summary>
     private static async Task<string> PublishAsync()

@@ -23,8 +23,8 @@ public sealed class GraphFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class GraphCollection : ICollectionFixture<GraphFixture>
+/// <remarks>xunit reads [CollectionDefinition] only in the test assembly: each one using it derives a definition.</remarks>
+public abstract class GraphCollection : ICollectionFixture<GraphFixture>
 {
     public const string Name = "graph";
 }
@@ -33,8 +33,8 @@ public sealed class GraphCollection : ICollectionFixture<GraphFixture>
 /// One graph for the tests that stop, kill or restart PostgreSQL or Redis and bring them back: they run one after
 /// another on it (each leaves it healthy), which saves a graph's start and stop per test.
 /// </summary>
-[CollectionDefinition(Name)]
-public sealed class OutageGraphCollection : ICollectionFixture<GraphFixture>
+/// <remarks>xunit reads [CollectionDefinition] only in the test assembly: each one using it derives a definition.</remarks>
+public abstract class OutageGraphCollection : ICollectionFixture<GraphFixture>
 {
     public const string Name = "outage graph";
 }

@@ -87,8 +87,8 @@ public sealed class AdminGraphFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
-public sealed class AdminGraphCollection : ICollectionFixture<AdminGraphFixture>
+/// <remarks>xunit reads [CollectionDefinition] only in the test assembly: each one using it derives a definition.</remarks>
+public abstract class AdminGraphCollection : ICollectionFixture<AdminGraphFixture>
 {
     public const string Name = "admin-graph";
 }
