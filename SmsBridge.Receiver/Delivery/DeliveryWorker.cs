@@ -5,12 +5,13 @@ using SmsBridge.Data.Notifications;
 using SmsBridge.Data.Outbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.Receiver.Security;
+using SmsBridge.ServiceDefaults.Telemetry;
 
 namespace SmsBridge.Receiver.Delivery;
 
 /// <summary>
-/// Delivers committed hand-offs to the backend's <c>sync_url</c>: woken by the PIN setup in this process or
-/// by the outbox's NOTIFY from another, polling only as a fallback. Several instances share the outbox
+/// Delivers committed hand-offs to the backend's <c>sync_url</c>: woken by the outbox's NOTIFY (from any receiver), polling
+/// only as a fallback. Several instances share the outbox
 /// safely (claims are leased with SKIP LOCKED); a mobile's hand-offs go out in order.
 /// </summary>
 public sealed class DeliveryWorker : BackgroundService
@@ -74,7 +75,7 @@ public sealed class DeliveryWorker : BackgroundService
         var batch = await _outbox.ClaimDueAsync(_options.BatchSize, _options.Lease, cancellationToken);
         while (batch.Count > 0)
         {
-            var attempts = new System.Collections.Concurrent.ConcurrentBag<AttemptRecord>();
+            var attempts = new System.Collections.Concurrent.ConcurrentBag<SentAttempt>();
             // Read per batch: a backend changed meanwhile gets the next batch (claimed rows of a removed one wait out their lease).
             if (_settings.Current.SyncUrl is { } syncUrl)
             {
@@ -87,13 +88,27 @@ public sealed class DeliveryWorker : BackgroundService
             }
 
             var more = _settings.Current.SyncUrl is not null && !_circuit.IsOpen;
-            batch = await _outbox.RecordAsync(attempts, more ? (_options.BatchSize, _options.Lease) : null, cancellationToken);
-            foreach (var record in attempts) Finished(record);
+            try
+            {
+                batch = await _outbox.RecordAsync([.. attempts.Select(a => a.Record)], more ? (_options.BatchSize, _options.Lease) : null,
+                    cancellationToken);
+                foreach (var (record, span) in attempts)
+                {
+                    using (SpanScope.Enter(span)) Finished(record);
+                }
+            }
+            finally
+            {
+                foreach (var (_, span) in attempts) span?.Dispose();
+            }
         }
     }
 
+    /// <summary>An attempt made, and its span, left open until the batch has recorded it (its log line belongs to the trace).</summary>
+    private sealed record SentAttempt(AttemptRecord Record, Activity? Span);
+
     /// <summary>One attempt at one hand-off; null when the circuit kept it back (the row is given back for later).</summary>
-    private async Task<AttemptRecord?> DeliverAsync(OutboxEntry entry, Uri target, CancellationToken cancellationToken)
+    private async Task<SentAttempt?> DeliverAsync(OutboxEntry entry, Uri target, CancellationToken cancellationToken)
     {
         if (!_circuit.TryEnter())
         {
@@ -102,12 +117,25 @@ public sealed class DeliveryWorker : BackgroundService
         }
 
         // A child of the PIN setup that queued it, so one trace runs from register to the backend's webhook.
-        using var activity = Activities.StartActivity("deliver webhook", ActivityKind.Internal, entry.TraceParent);
-        activity?.SetTag("smsbridge.event_id", entry.Id.ToString());
-        activity?.SetTag("smsbridge.attempt", entry.Attempts);
-        var payload = new WebhookPayload(entry.Id, entry.Mobile, _pins.Decrypt(entry.PinCiphertext), entry.Hash, entry.VerifiedAt.UtcDateTime);
-        var attempt = await _sender.PostAsync(target, entry.Id.ToString(), payload, cancellationToken);
-        _metrics.Attempted(attempt);
+        var activity = Activities.StartActivity("deliver webhook", ActivityKind.Internal, entry.TraceParent);
+        try
+        {
+            activity?.SetTag("smsbridge.event_id", entry.Id.ToString());
+            activity?.SetTag("smsbridge.attempt", entry.Attempts);
+            var payload = new WebhookPayload(entry.Id, entry.Mobile, _pins.Decrypt(entry.PinCiphertext), entry.Hash, entry.VerifiedAt.UtcDateTime);
+            var attempt = await _sender.PostAsync(target, entry.Id.ToString(), payload, cancellationToken);
+            _metrics.Attempted(attempt);
+            return new SentAttempt(Judged(entry, attempt), activity);
+        }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
+    }
+
+    private AttemptRecord Judged(OutboxEntry entry, DeliveryAttempt attempt)
+    {
         switch (WebhookSender.Judge(attempt))
         {
             case DeliveryVerdict.Delivered:

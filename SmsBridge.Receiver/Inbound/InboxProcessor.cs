@@ -5,6 +5,7 @@ using SmsBridge.Data.Audit;
 using SmsBridge.Data.Inbox;
 using SmsBridge.Data.Settings;
 using SmsBridge.ServiceDefaults.Logging;
+using SmsBridge.ServiceDefaults.Telemetry;
 using SmsBridge.ServiceDefaults.Web;
 
 namespace SmsBridge.Receiver.Inbound;
@@ -158,7 +159,7 @@ public sealed class InboxProcessor(
         }
 
         var validations = batch.Select((sms, i) => ValidateAsync(sms, current, counts[i], parents?.GetValueOrDefault(sms.Id) ?? default)).ToList();
-        var outcomes = (await Task.WhenAll(validations)).OfType<(InboundSms Sms, ValidationOutcome Outcome)>().ToList();
+        var outcomes = (await Task.WhenAll(validations)).OfType<(InboundSms Sms, ValidationOutcome Outcome, Activity? Span)>().ToList();
         if (outcomes.Count == 0) return false;
 
         try
@@ -168,11 +169,15 @@ public sealed class InboxProcessor(
                 cancellationToken);
             backlog.Recorded(recorded.Count);
             var took = Stopwatch.GetElapsedTime(started) / batch.Count;
-            foreach (var (sms, outcome) in outcomes.Where(o => recorded.Contains(o.Sms.Id)))
+            foreach (var (sms, outcome, span) in outcomes.Where(o => recorded.Contains(o.Sms.Id)))
             {
                 metrics.ValidationTook(took);
                 metrics.SmsProcessed(outcome.Outcome.Split(':')[0], outcome.FailedCheck);
-                logger.LogInformation("SMS {MessageId} from {Mobile}: {Outcome}", sms.Id, LogRedactor.MaskMobile(sms.Mobile), outcome.Outcome);
+                using (SpanScope.Enter(span))
+                {
+                    logger.LogInformation("SMS {MessageId} from {Mobile}: {Outcome}", sms.Id, LogRedactor.MaskMobile(sms.Mobile), outcome.Outcome);
+                }
+
                 await audit.RecordAsync(new AuditEvent(now, "sms.validated", "receiver", null, LogRedactor.MaskMobile(sms.Mobile),
                     new Dictionary<string, object?> { ["message_id"] = sms.Id, ["outcome"] = outcome.Outcome, ["checks"] = outcome.Checks }),
                     cancellationToken);
@@ -183,24 +188,33 @@ public sealed class InboxProcessor(
             logger.LogWarning("{Count} SMS left pending: {Reason}", outcomes.Count, ex.GetType().Name);
             return false;
         }
+        finally
+        {
+            foreach (var (_, _, span) in outcomes) span?.Dispose();
+        }
 
         return outcomes.Count == batch.Count;
     }
 
-    /// <summary>Runs the pipeline for one message; null when Redis could not be reached.</summary>
-    private async Task<(InboundSms Sms, ValidationOutcome Outcome)?> ValidateAsync(InboundSms sms, SmsBridgeSettings current, long count,
-        ActivityContext parent)
+    /// <summary>
+    /// Runs the pipeline for one message; null when Redis could not be reached. Its span stays open for the batch to record
+    /// the outcome in (the caller ends it).
+    /// </summary>
+    private async Task<(InboundSms Sms, ValidationOutcome Outcome, Activity? Span)?> ValidateAsync(InboundSms sms, SmsBridgeSettings current,
+        long count, ActivityContext parent)
     {
         // Swept messages have no parent here: their request's trace is long gone (a restart, a Redis outage).
-        using var activity = Activities.StartActivity("validate sms", ActivityKind.Internal, parent);
+        var activity = Activities.StartActivity("validate sms", ActivityKind.Internal, parent);
         try
         {
             var outcome = await pipeline.ValidateAsync(sms, current, count);
             activity?.SetTag("smsbridge.outcome", outcome.Outcome);
-            return (sms, outcome);
+            return (sms, outcome, activity);
         }
-        catch (Exception ex) when (IsUnavailable(ex))
+        catch (Exception ex)
         {
+            activity?.Dispose();
+            if (!IsUnavailable(ex)) throw;
             logger.LogWarning("SMS {MessageId} left pending: {Reason}", sms.Id, ex.GetType().Name);
             return null;
         }
