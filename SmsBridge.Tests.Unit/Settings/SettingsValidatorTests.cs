@@ -55,7 +55,7 @@ public sealed class SettingsValidatorTests
         Seed with { TtlHashSeconds = 86_400 },
         Seed with { CountThreshold = 1 },
         Seed with { CountWindowSeconds = 604_800 },
-        Seed with { AllowedCountries = ["+1", "+1234"] },
+        Seed with { AllowedCountries = ["+1", "+998"] }, // assigned calling codes of one and three digits
         Seed with { SyncUrl = "http://backend:8080/sync", RecoveryUrl = "https://backend.example.org/recover" },
         Seed with { Pin = new PinPolicy { MinLength = 4, MaxLength = 4 } },
         Seed with { Delivery = new DeliveryPolicy { RetryPeriodHours = 720 } },
