@@ -96,6 +96,14 @@ public sealed class PortExpiryTests(AdminGraphFixture graph)
         var opened = await registry.OpenAsync("pgbouncer", 15, null, new Actor("expiry-test", "192.0.2.9"), default);
         Assert.True(opened.Succeeded, opened.Failure?.Detail);
         var opening = opened.Value!;
+        // This registry is not started, so it sends no heartbeats: say its instance is alive, or the graph's admin, at its next
+        // beat, closes the opening as left by a dead instance (reconcile) before the clock reaches its expiry.
+        await using (var instance = graph.Database.CreateCommand("SELECT instance_id FROM monitoring_port_openings WHERE id = $1"))
+        {
+            instance.Parameters.Add(new() { Value = opening.Id });
+            await new PortOpeningStore(graph.Database).BeatAsync((Guid)(await instance.ExecuteScalarAsync())!, "expiry-test", clock.GetUtcNow(), default);
+        }
+
         var (exit, output) = await AdminTestKit.RedisCliAsync(opening.ExternalPort, graph.RedisPassword, "PING");
         Assert.True(exit == 0 && output == "PONG", $"redis-cli: {exit} {output}");
 

@@ -19,9 +19,13 @@ public static class RawHttp
         var stream = client.GetStream();
         try
         {
-            // The server may answer (413) and close before it has read an oversized request. Bytes sent after its close
-            // make its kernel reset the connection, and a reset discards the answer unread here: stop once it arrives.
-            for (var sent = 0; sent < request.Length && client.Available == 0; sent += Chunk)
+            // The server answers an oversized body (413, from its Content-Length) and closes without reading it. A close with
+            // unread bytes makes the server's kernel reset the connection and drop the answer it has not sent yet, so a
+            // large body waits for that answer first (as Expect: 100-continue would), and stops once any answer arrives.
+            var headLength = request.AsSpan().IndexOf("\r\n\r\n"u8) + 4;
+            await stream.WriteAsync(request.AsMemory(0, headLength), timeout.Token);
+            if (request.Length - headLength > Chunk) await AnswerOrQuietAsync(client, TimeSpan.FromSeconds(5), timeout.Token);
+            for (var sent = headLength; sent < request.Length && client.Available == 0; sent += Chunk)
             {
                 await stream.WriteAsync(request.AsMemory(sent, Math.Min(Chunk, request.Length - sent)), timeout.Token);
             }
@@ -54,6 +58,12 @@ public static class RawHttp
         var body = bytes[(headEnd + 4)..];
         var chunked = head.Contains("transfer-encoding: chunked", StringComparison.OrdinalIgnoreCase);
         return (status, Encoding.UTF8.GetString(chunked ? Dechunk(body) : body));
+    }
+
+    private static async Task AnswerOrQuietAsync(TcpClient client, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (client.Available == 0 && waited.Elapsed < wait) await Task.Delay(20, cancellationToken);
     }
 
     private static byte[] Dechunk(byte[] body)
