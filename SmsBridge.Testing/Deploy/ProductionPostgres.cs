@@ -8,16 +8,12 @@ namespace SmsBridge.Tests.Deploy;
 /// file's server options, the generated pg_hba.conf, and deploy/postgres/initdb.d run with psql as the image runs it.
 /// Differences, all about where: loopback instead of the container network, a temporary folder, fsync off.
 /// </summary>
-public sealed class ProductionPostgres : IAsyncLifetime
+public sealed class ProductionPostgres() : ProductionServer("smsbridge-cis-")
 {
     public const string SuperuserPassword = "Su7perUserPassw0rdForTheTestOnly";
     public const string OwnerPassword = "Own3rPasswordForTheTestOnlyXYZ";
     public const string AppPassword = "AppPassw0rdForTheTestOnlyXYZab";
     public const string BackupPassword = "Backup3PasswordForTheTestOnlyX";
-
-    private ScratchPostgres? _server;
-
-    public string Folder { get; private set; } = "";
 
     public string SocketDirectory => Folder;
 
@@ -31,21 +27,7 @@ public sealed class ProductionPostgres : IAsyncLifetime
     public string Connection(string user, string password, string database = "smsbridge") =>
         $"Host={SocketDirectory};Port={Port};Username={user};Password={password};Database={database};Pooling=false;Timeout=5";
 
-    public async Task InitializeAsync()
-    {
-        Folder = await Tool.ServiceUserFolderAsync("smsbridge-cis-");
-        try
-        {
-            await StartAsync();
-        }
-        catch
-        {
-            await DisposeAsync(); // xunit does not dispose a fixture whose start failed
-            throw;
-        }
-    }
-
-    private async Task StartAsync()
+    protected override async Task StartAsync()
     {
         var hba = Path.Combine(Folder, "pg_hba.conf");
         await File.WriteAllTextAsync(hba, (PrependHba is null ? "" : PrependHba + "\n") + Repo.Read("deploy/postgres/pg_hba.conf"));
@@ -62,7 +44,7 @@ public sealed class ProductionPostgres : IAsyncLifetime
             _ => option,
         });
         var bin = SmsBridge.AppHost.Hosting.LocalPostgresResource.BinDirectory;
-        _server = await ScratchPostgres.StartAsync(new ScratchPostgresOptions
+        Server = await ScratchPostgres.StartAsync(new ScratchPostgresOptions
         {
             Folder = Folder,
             InitDb = Path.Combine(bin, "initdb"),
@@ -98,12 +80,6 @@ public sealed class ProductionPostgres : IAsyncLifetime
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SmsBridge.Data.Schema.DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync()
-    {
-        // The scratch server deletes its folder; a start that failed before it began leaves the folder to delete here.
-        if (_server is not null) await _server.DisposeAsync();
-        if (Folder.Length > 0 && Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
-    }
 
     public static Task ChownAsync(string path) => ServiceAccount.ChownAsync(path, ServiceAccount.User);
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace SmsBridge.Tests.Deploy;
 
 /// <summary>Redis 7 started by deploy/redis/entrypoint.sh with the generated redis.conf, as the container starts it.</summary>
-public sealed class ProductionRedis : IAsyncLifetime
+public sealed class ProductionRedis() : ProductionServer("smsbridge-redis-")
 {
     public const string AppPassword = "RedisAppPassw0rdForTheTestOnly";
     public const string MonitorPassword = "RedisMonitorPassw0rdForTheTest";
@@ -16,24 +16,7 @@ public sealed class ProductionRedis : IAsyncLifetime
     public string AppPasswordFile => Path.Combine(Folder, "cache-password");
 
     public string MonitorPasswordFile => Path.Combine(Folder, "redis-monitor-password");
-    public string Folder { get; private set; } = "";
-    private ScratchRedis? _server;
-
-    public async Task InitializeAsync()
-    {
-        Folder = await Tool.ServiceUserFolderAsync("smsbridge-redis-");
-        try
-        {
-            await StartAsync();
-        }
-        catch
-        {
-            await DisposeAsync(); // xunit does not dispose a fixture whose start failed
-            throw;
-        }
-    }
-
-    private async Task StartAsync()
+    protected override async Task StartAsync()
     {
         // The generated file, pointed at this machine: a loopback port and temporary folders.
         var config = Repo.Read("deploy/redis/redis.conf");
@@ -49,7 +32,7 @@ public sealed class ProductionRedis : IAsyncLifetime
         // The passwords as compose mounts them: secret files named by *_FILE, ending in a newline as an editor leaves them.
         await File.WriteAllTextAsync(AppPasswordFile, AppPassword + "\n");
         await File.WriteAllTextAsync(MonitorPasswordFile, MonitorPassword + "\n");
-        _server = await ScratchRedis.StartAsync(new ScratchRedisOptions
+        Server = await ScratchRedis.StartAsync(new ScratchRedisOptions
         {
             Folder = Folder,
             Port = _port,
@@ -68,12 +51,6 @@ public sealed class ProductionRedis : IAsyncLifetime
         });
     }
 
-    public async Task DisposeAsync()
-    {
-        // The scratch server deletes its folder; a start that failed before it began leaves the folder to delete here.
-        if (_server is not null) await _server.DisposeAsync();
-        if (Folder.Length > 0 && Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
-    }
     public Task<ProgramResult> Cli(string? password, string? user, params string[] command)
     {
         List<string> arguments = ["--no-auth-warning", "-h", "127.0.0.1", "-p", _port.ToString(CultureInfo.InvariantCulture)];
