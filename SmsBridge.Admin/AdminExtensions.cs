@@ -9,6 +9,7 @@ using SmsBridge.Admin.Monitoring;
 using SmsBridge.Admin.Operations;
 using SmsBridge.Admin.Overview;
 using SmsBridge.Admin.Settings;
+using SmsBridge.Data.Audit;
 
 namespace Microsoft.Extensions.Hosting;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using SmsBridge.Data.Audit;
 
 namespace SmsBridge.Admin.Auditing;
 
@@ -9,6 +10,8 @@ public sealed record AuditPage(IReadOnlyList<AuditRow> Events, long? NextBeforeI
 /// <summary><c>GET /admin/audit</c>: search the audit trail.</summary>
 public static class AuditApi
 {
+    private const int MaxLimit = 500;
+
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder admin)
     {
         admin.MapGet("/audit", SearchAsync).WithTags("Audit");
@@ -20,7 +23,7 @@ public static class AuditApi
         [FromQuery(Name = "before_id")] long? beforeId, int? limit, CancellationToken ct)
     {
         if (from is { } f && to is { } t && t <= f) return Failure.Validation("must be later than from", "to").ToProblem();
-        var take = ApiResults.Limit(limit, 100, AuditSearch.MaxLimit);
+        var take = ApiResults.Limit(limit, 100, MaxLimit);
         var rows = await audit.FindAsync(new AuditQuery(Blank(eventType), Blank(actor), from, to, beforeId, take), ct);
         return TypedResults.Ok(new AuditPage(rows, rows.Count == take ? rows[^1].Id : null));
     }

@@ -1,4 +1,5 @@
 using Npgsql;
+using SmsBridge.Data.Audit;
 
 namespace SmsBridge.Admin.Monitoring;
 
@@ -69,16 +70,13 @@ public sealed class PortOpeningStore(NpgsqlDataSource dataSource)
     /// <summary>Open rows with no <c>monitoring.port_opened</c> audit event for their port around their opening: opened behind the trail's back.</summary>
     public async Task<List<PortOpening>> UnauditedAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"""
-            SELECT {Columns} FROM monitoring_port_openings o
-            WHERE closed_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM audit_events a
-                              WHERE a.event_type = 'monitoring.port_opened' AND a.subject = o.service
-                                AND (a.details->>'external_port')::int = o.external_port
-                                AND a.occurred_at BETWEEN o.opened_at - interval '1 minute' AND o.opened_at + interval '1 minute')
-            ORDER BY id
-            """);
-        return await ReadAsync(command, cancellationToken);
+        // An opening and its audit row commit together, so a row read open here has its event visible to the later read.
+        var open = await OpenAsync(cancellationToken);
+        var missing = await AuditSearch.MissingAsync(dataSource,
+            [.. open.Select(o => new ExpectedAuditEvent("monitoring.port_opened", o.Service,
+                new Dictionary<string, object?> { ["external_port"] = o.ExternalPort }, o.OpenedAt))],
+            TimeSpan.FromMinutes(1), cancellationToken);
+        return [.. missing.Select(i => open[i])];
     }
 
     /// <summary>Open rows whose instance is not alive (silent since <paramref name="aliveSince"/>, or unknown): nothing forwards them.</summary>

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using SmsBridge.Admin.Auditing;
+using SmsBridge.Data.Audit;
 
 namespace SmsBridge.Admin.Pages;
 
