@@ -10,6 +10,7 @@ using SmsBridge.Admin.Operations;
 using SmsBridge.Admin.Overview;
 using SmsBridge.Admin.Settings;
 using SmsBridge.Data.Audit;
+using SmsBridge.Data.Settings;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -27,7 +28,7 @@ public static class AdminExtensions
         builder.Services.Configure<MonitoringOptions>(builder.Configuration.GetSection("Monitoring"));
         builder.Services.AddSingleton<AdminAudit>();
         builder.Services.AddSingleton<AdminChanges>();
-        builder.Services.AddSingleton<SettingsRepository>();
+        builder.Services.AddSingleton<SettingsVersions>();
         builder.Services.AddSingleton<SettingsService>();
         builder.Services.AddSingleton<BlacklistService>();
         builder.Services.AddSingleton<PortOpeningStore>();

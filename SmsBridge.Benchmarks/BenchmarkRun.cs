@@ -11,6 +11,7 @@ using SmsBridge.Benchmarks.Costs;
 using SmsBridge.Benchmarks.Footprint;
 using SmsBridge.Benchmarks.Load;
 using SmsBridge.Benchmarks.Reporting;
+using SmsBridge.Data.Settings;
 
 namespace SmsBridge.Benchmarks;
 
@@ -178,23 +179,14 @@ public static class BenchmarkRun
     {
         await using var connection = await owner.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await using (var next = new NpgsqlCommand("""
-            SELECT jsonb_set(jsonb_set(settings, '{sync_url}', to_jsonb($1::text)), '{rate_limits,register_per_key_per_minute}', '100000000')::text
-            FROM settings_versions WHERE is_active
-            """, connection, transaction))
+        var current = (await SettingsVersions.ReadActiveAsync(connection, transaction, CancellationToken.None))!.Settings;
+        var settings = current with
         {
-            next.Parameters.Add(new NpgsqlParameter { Value = syncUrl });
-            var settings = (string)(await next.ExecuteScalarAsync())!;
-            await using var deactivate = new NpgsqlCommand("UPDATE settings_versions SET is_active = false WHERE is_active", connection, transaction);
-            await deactivate.ExecuteNonQueryAsync();
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO settings_versions (settings, is_active, created_by, change_note, activated_at)
-                VALUES ($1::jsonb, true, 'benchmark', 'benchmark: local webhook backend, no registration limit', now())
-                """, connection, transaction);
-            insert.Parameters.Add(new NpgsqlParameter { Value = settings });
-            await insert.ExecuteNonQueryAsync();
-        }
-
+            SyncUrl = syncUrl,
+            RateLimits = current.RateLimits with { RegisterPerKeyPerMinute = 100_000_000 },
+        };
+        await new SettingsVersions(owner, TimeProvider.System).CreateActiveAsync(transaction, settings, "benchmark",
+            "benchmark: local webhook backend, no registration limit", CancellationToken.None);
         await transaction.CommitAsync();
         await Task.Delay(TimeSpan.FromSeconds(1)); // services follow the NOTIFY within moments
     }

@@ -1,12 +1,11 @@
 using SmsBridge.Admin.Auditing;
-using SmsBridge.Admin.Settings;
 using SmsBridge.Data.Settings;
 using SmsBridge.ServiceDefaults.Web;
 
 namespace SmsBridge.Admin.Monitoring;
 
 /// <summary>The external ports, kept in the settings' <c>monitoring_ports</c>: each change is a new settings version.</summary>
-public sealed class PortConfigService(SettingsRepository settings, PortRegistry registry, AdminChanges changes)
+public sealed class PortConfigService(SettingsVersions settings, PortRegistry registry, AdminChanges changes)
 {
     /// <summary>Available ports are scanned at most this many candidates at a time.</summary>
     public const int MaxScan = 2000;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using SmsBridge.Admin.Auditing;
-using SmsBridge.Admin.Settings;
+using SmsBridge.Data.Settings;
 using SmsBridge.ServiceDefaults.Web;
 using IPNetwork = System.Net.IPNetwork;
 
@@ -24,7 +24,7 @@ public sealed record OpenPortStatus(PortOpening Opening, int ActiveConnections, 
 /// </remarks>
 public sealed class PortRegistry(
     PortOpeningStore store,
-    SettingsRepository settings,
+    SettingsVersions settings,
     IOptions<MonitoringOptions> options,
     AdminChanges changes,
     TimeProvider time,

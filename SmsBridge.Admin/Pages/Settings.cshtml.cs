@@ -3,10 +3,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using SmsBridge.Admin.Settings;
+using SmsBridge.Data.Settings;
 
 namespace SmsBridge.Admin.Pages;
 
-public sealed class SettingsModel(SettingsRepository repository, SettingsService settings) : AdminPageModel
+public sealed class SettingsModel(SettingsVersions versions, SettingsService settings) : AdminPageModel
 {
     // Razor HTML-encodes the document; the JSON encoder need not escape '+' and friends as well.
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -19,16 +20,16 @@ public sealed class SettingsModel(SettingsRepository repository, SettingsService
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Active = await repository.GetActiveAsync(cancellationToken);
+        Active = await versions.GetActiveAsync(cancellationToken);
         ActiveJson = SettingsMasking.Masked(Active.Settings).ToJsonString(Indented);
-        History = await repository.HistoryAsync(50, cancellationToken);
+        History = await versions.HistoryAsync(50, cancellationToken);
     }
 
     /// <summary>The page edits the whole (masked) document; only the fields the operator changed are sent on.</summary>
     public async Task<IActionResult> OnPostSaveAsync(int baseVersion, string? json, string? changeNote, CancellationToken cancellationToken)
     {
         if (!CanWrite) return Forbid();
-        var active = await repository.GetActiveAsync(cancellationToken);
+        var active = await versions.GetActiveAsync(cancellationToken);
         if (active.Version != baseVersion) return Refused($"The settings changed meanwhile (now version {active.Version}); review them and edit again.");
         JsonObject edited;
         try

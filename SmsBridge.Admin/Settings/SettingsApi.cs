@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Auditing;
+using SmsBridge.Data.Settings;
 
 namespace SmsBridge.Admin.Settings;
 
@@ -21,10 +22,10 @@ public static class SettingsApi
     public static RouteGroupBuilder MapSettingsApi(this RouteGroupBuilder admin)
     {
         var group = admin.MapGroup("/settings").WithTags("Settings");
-        group.MapGet("/", async (SettingsRepository repository, CancellationToken ct) =>
-            TypedResults.Ok(SettingsView.From(await repository.GetActiveAsync(ct))));
-        group.MapGet("/history", async (SettingsRepository repository, int? limit, CancellationToken ct) =>
-            TypedResults.Ok(new { Versions = (await repository.HistoryAsync(ApiResults.Limit(limit, 50, 500), ct)).Select(SettingsView.From) }));
+        group.MapGet("/", async (SettingsVersions versions, CancellationToken ct) =>
+            TypedResults.Ok(SettingsView.From(await versions.GetActiveAsync(ct))));
+        group.MapGet("/history", async (SettingsVersions versions, int? limit, CancellationToken ct) =>
+            TypedResults.Ok(new { Versions = (await versions.HistoryAsync(ApiResults.Limit(limit, 50, 500), ct)).Select(SettingsView.From) }));
         group.MapPost("/", CreateAsync).RequireAuthorization(AdminRoles.CanWrite);
         group.MapPost("/{version:int}/activate", ActivateAsync).RequireAuthorization(AdminRoles.CanWrite);
         return admin;

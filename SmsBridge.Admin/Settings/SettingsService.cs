@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.Admin.Monitoring;
+using SmsBridge.Data.Settings;
 
 namespace SmsBridge.Admin.Settings;
 
@@ -9,23 +10,23 @@ namespace SmsBridge.Admin.Settings;
 /// note) in one transaction.
 /// A change of <c>monitoring_ports</c> follows the port-config rules (no open port, ports free).
 /// </summary>
-public sealed class SettingsService(SettingsRepository repository, PortRegistry ports, AdminChanges changes)
+public sealed class SettingsService(SettingsVersions versions, PortRegistry ports, AdminChanges changes)
 {
     public const int MaxNoteLength = 500;
 
     public async Task<Outcome<SettingsVersion>> CreateAsync(JsonNode? patch, string? changeNote, Actor actor, CancellationToken cancellationToken)
     {
         if (NoteProblem(changeNote) is { } noteProblem) return noteProblem;
-        var active = await repository.GetActiveAsync(cancellationToken);
+        var active = await versions.GetActiveAsync(cancellationToken);
         var merged = SettingsPatch.Apply(active.Settings, patch);
         if (merged.Value is not { } settings) return merged.Failure!;
 
         async Task<Outcome<SettingsVersion>> Store()
         {
-            var current = await repository.GetActiveAsync(cancellationToken);
+            var current = await versions.GetActiveAsync(cancellationToken);
             var version = await changes.RunAsync<int>(actor, async change =>
             {
-                var created = await repository.CreateActiveAsync(change.Transaction, settings, actor.Name, changeNote!.Trim(), cancellationToken);
+                var created = await versions.CreateActiveAsync(change.Transaction, settings, actor.Name, changeNote!.Trim(), cancellationToken);
                 change.Audit("settings.changed", $"settings version {created}", new Dictionary<string, object?>
                 {
                     ["version"] = created,
@@ -35,7 +36,7 @@ public sealed class SettingsService(SettingsRepository repository, PortRegistry 
                 });
                 return created;
             }, cancellationToken);
-            return (await repository.GetAsync(version.Value, cancellationToken))!;
+            return (await versions.GetAsync(version.Value, cancellationToken))!;
         }
 
         if (settings.MonitoringPorts == active.Settings.MonitoringPorts) return await Store();
@@ -49,16 +50,16 @@ public sealed class SettingsService(SettingsRepository repository, PortRegistry 
     public async Task<Outcome<SettingsVersion>> ActivateAsync(int version, string? changeNote, Actor actor, CancellationToken cancellationToken)
     {
         if (changeNote is { Length: > MaxNoteLength }) return Failure.Validation($"must be at most {MaxNoteLength} characters", "change_note");
-        var target = await repository.GetAsync(version, cancellationToken);
+        var target = await versions.GetAsync(version, cancellationToken);
         if (target is null) return Failure.NotFound($"There is no settings version {version}.");
-        var active = await repository.GetActiveAsync(cancellationToken);
+        var active = await versions.GetActiveAsync(cancellationToken);
         var note = string.IsNullOrWhiteSpace(changeNote) ? $"Activated version {version} (was {active.Version})" : changeNote.Trim();
 
         async Task<Outcome<SettingsVersion>> Activate()
         {
             var activated = await changes.RunAsync<int>(actor, async change =>
             {
-                if (!await repository.ActivateAsync(change.Transaction, version, cancellationToken))
+                if (!await versions.ActivateAsync(change.Transaction, version, cancellationToken))
                 {
                     return Failure.NotFound($"There is no settings version {version}.");
                 }
@@ -72,7 +73,7 @@ public sealed class SettingsService(SettingsRepository repository, PortRegistry 
                 });
                 return version;
             }, cancellationToken);
-            return activated.Failure is { } failure ? failure : (await repository.GetAsync(version, cancellationToken))!;
+            return activated.Failure is { } failure ? failure : (await versions.GetAsync(version, cancellationToken))!;
         }
 
         if (target.Settings.MonitoringPorts == active.Settings.MonitoringPorts) return await Activate();

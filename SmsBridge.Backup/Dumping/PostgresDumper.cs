@@ -60,18 +60,10 @@ public sealed class PostgresDumper(BackupOptions options)
     private static async Task<(int?, string?)> ReadSettingsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         CancellationToken cancellationToken)
     {
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass('settings_versions') IS NOT NULL", connection, transaction))
-        {
-            if (await exists.ExecuteScalarAsync(cancellationToken) is not true) return (null, null);
-        }
-
-        await using var command = new NpgsqlCommand("SELECT version, settings::text FROM settings_versions WHERE is_active", connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return (null, null);
-        var version = reader.GetInt32(0);
-        var settings = SmsBridgeSettings.FromJson(reader.GetString(1));
-        var json = $$"""{"version":{{version}},"settings":{{settings.ToJson()}}}""";
-        return (version, json);
+        if (!await SettingsVersions.ExistAsync(connection, transaction, cancellationToken)) return (null, null);
+        if (await SettingsVersions.ReadActiveAsync(connection, transaction, cancellationToken) is not { } active) return (null, null);
+        var json = $$"""{"version":{{active.Version}},"settings":{{active.Settings.ToJson()}}}""";
+        return (active.Version, json);
     }
 }
 

@@ -5,8 +5,8 @@ using SmsBridge.Data.Notifications;
 namespace SmsBridge.Data.Settings;
 
 /// <summary>
-/// The active settings version, held in memory and reloaded whenever <c>settings_versions</c> changes
-/// (LISTEN/NOTIFY), so an admin change reaches every instance within moments, without a restart.
+/// The active settings version, held in memory and reloaded (through <see cref="SettingsVersions"/>) whenever
+/// <c>settings_versions</c> changes (LISTEN/NOTIFY), so an admin change reaches every instance within moments, without a restart.
 /// </summary>
 public sealed class SettingsStore : IHostedService
 {
@@ -29,11 +29,10 @@ public sealed class SettingsStore : IHostedService
 
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("SELECT version, settings::text FROM settings_versions WHERE is_active");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (await reader.ReadAsync(cancellationToken))
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        if (await SettingsVersions.ReadActiveAsync(connection, null, cancellationToken) is { } active)
         {
-            _active = new ActiveSettings(reader.GetInt32(0), SmsBridgeSettings.FromJson(reader.GetString(1)));
+            _active = new ActiveSettings(active.Version, active.Settings);
         }
     }
 

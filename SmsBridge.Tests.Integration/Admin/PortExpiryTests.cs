@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.Admin.Monitoring;
-using SmsBridge.Admin.Settings;
 using SmsBridge.Data.Audit;
+using SmsBridge.Data.Settings;
 using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Admin;
@@ -89,7 +89,7 @@ public sealed class PortExpiryTests(AdminGraphFixture graph)
             BindAddress = "127.0.0.1",
             Endpoints = { ["pgbouncer"] = $"127.0.0.1:{graph.App.GetEndpoint("cache", "tcp").Port}" },
         });
-        var registry = new PortRegistry(new PortOpeningStore(graph.Database), new SettingsRepository(graph.Database, clock), options,
+        var registry = new PortRegistry(new PortOpeningStore(graph.Database), new SettingsVersions(graph.Database, clock), options,
             new AdminChanges(graph.Database, clock),
             clock, NullLogger<PortRegistry>.Instance);
 

@@ -1,6 +1,4 @@
-using SmsBridge.Data.Settings;
-
-namespace SmsBridge.Admin.Settings;
+namespace SmsBridge.Data.Settings;
 
 /// <summary>One row of <c>settings_versions</c>.</summary>
 public sealed record SettingsVersion(

@@ -1,26 +1,44 @@
 using Npgsql;
-using SmsBridge.Data.Settings;
 
-namespace SmsBridge.Admin.Settings;
+namespace SmsBridge.Data.Settings;
 
 /// <summary>
-/// Reads and writes <c>settings_versions</c>. Writes run in the caller's transaction (the admin change that audits them)
-/// under one transaction-scoped advisory lock so two operators never race; the table's trigger announces every change to
-/// the receivers when that transaction commits.
+/// The settings versions (settings_versions), the one place their SQL lives. Writes run in the caller's transaction (the
+/// admin change that audits them) under one transaction-scoped advisory lock so two operators never race; the table's
+/// trigger announces every change to the services when that transaction commits, and <see cref="SettingsStore"/> follows.
 /// </summary>
-public sealed class SettingsRepository(NpgsqlDataSource dataSource, TimeProvider time)
+public sealed class SettingsVersions(NpgsqlDataSource dataSource, TimeProvider time)
 {
     private const long WriteLock = 0x5_3B_21_D6_E1; // "smsbridge settings writes"
     private const string Columns = "version, is_active, created_at, created_by, change_note, activated_at, settings::text";
+    private const string ActiveSql = $"SELECT {Columns} FROM settings_versions WHERE is_active";
 
     public async Task<SettingsVersion> GetActiveAsync(CancellationToken cancellationToken) =>
-        (await QueryAsync($"SELECT {Columns} FROM settings_versions WHERE is_active", null, cancellationToken)).Single();
+        (await QueryAsync(ActiveSql, null, cancellationToken)).Single();
 
     public async Task<SettingsVersion?> GetAsync(int version, CancellationToken cancellationToken) =>
         (await QueryAsync($"SELECT {Columns} FROM settings_versions WHERE version = $1", version, cancellationToken)).SingleOrDefault();
 
     public Task<List<SettingsVersion>> HistoryAsync(int limit, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {Columns} FROM settings_versions ORDER BY version DESC LIMIT $1", limit, cancellationToken);
+
+    /// <summary>
+    /// The active version on the caller's connection and, when given, in its transaction (a dump reads it in its snapshot);
+    /// null when none is active.
+    /// </summary>
+    public static async Task<SettingsVersion?> ReadActiveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(ActiveSql, connection, transaction);
+        return (await ReadAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    /// <summary>Whether the database has the table at all: a dump may be taken of one the migrations have not reached.</summary>
+    public static async Task<bool> ExistAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('settings_versions') IS NOT NULL", connection, transaction);
+        return await exists.ExecuteScalarAsync(cancellationToken) is true;
+    }
 
     /// <summary>Stores a new version and makes it the active one, in <paramref name="transaction"/>.</summary>
     public async Task<int> CreateActiveAsync(NpgsqlTransaction transaction, SmsBridgeSettings settings, string createdBy, string changeNote,
@@ -83,6 +101,11 @@ public sealed class SettingsRepository(NpgsqlDataSource dataSource, TimeProvider
     {
         await using var command = dataSource.CreateCommand(sql);
         if (argument is { } value) command.Parameters.Add(new() { Value = value });
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    private static async Task<List<SettingsVersion>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<SettingsVersion>();
         while (await reader.ReadAsync(cancellationToken))
