@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using SmsBridge.Data.Secrets;
 
 namespace SmsBridge.Admin.Doctor;
 
@@ -32,15 +33,12 @@ public sealed class SecretChecks(IConfiguration configuration, NpgsqlDataSource 
 
     private async Task<CheckResult> WebhookSecretAgeAsync(CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(
-            "SELECT max(first_seen) FROM secret_fingerprints WHERE name = 'webhook-secret'");
-        if (await command.ExecuteScalarAsync(cancellationToken) is not DateTime firstSeen)
+        if (await SecretFingerprints.InUseSinceAsync(database, SecretFingerprints.WebhookSecret, cancellationToken) is not { } since)
         {
             return CheckResult.Warn("secrets.webhook_age", "the receiver has not recorded the webhook secret's first use",
                 "start the receiver on this database once; it records the secret's fingerprint at start");
         }
 
-        var since = new DateTimeOffset(DateTime.SpecifyKind(firstSeen, DateTimeKind.Utc));
         var age = time.GetUtcNow() - since;
         var evidence = $"the webhook secret in use since {since:yyyy-MM-dd} ({age.TotalDays:0} days)";
         return age <= WebhookSecretMaxAge

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SmsBridge.Data.Secrets;
 
 namespace SmsBridge.Receiver.Delivery;
 
@@ -12,18 +13,12 @@ namespace SmsBridge.Receiver.Delivery;
 public sealed class WebhookSecretFingerprint(NpgsqlDataSource dataSource, IOptions<ReceiverSecrets> secrets, TimeProvider time,
     ILogger<WebhookSecretFingerprint> logger) : IHostedService
 {
-    public const string Name = "webhook-secret";
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await using var command = dataSource.CreateCommand(
-                "INSERT INTO secret_fingerprints (name, fingerprint, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
-            command.Parameters.Add(new() { Value = Name });
-            command.Parameters.Add(new() { Value = Of(secrets.Value.WebhookSecret, secrets.Value.HashKey) });
-            command.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await SecretFingerprints.RecordAsync(dataSource, SecretFingerprints.WebhookSecret,
+                Of(secrets.Value.WebhookSecret, secrets.Value.HashKey), time.GetUtcNow(), cancellationToken);
         }
         catch (Exception ex) when (ex is NpgsqlException or FormatException)
         {
