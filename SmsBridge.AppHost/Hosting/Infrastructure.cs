@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SmsBridge.AppHost.Publishing;
 
 namespace SmsBridge.AppHost.Hosting;
 
@@ -64,6 +65,7 @@ public static class Infrastructure
             .WithEnvironment("SMSBRIDGE_BACKUP_PASSWORD", backup)
             .WithBindMount("../deploy/postgres/initdb.d", "/docker-entrypoint-initdb.d", isReadOnly: true)
             .WithBindMount("Resources", "/opt/smsbridge/sql", isReadOnly: true)
+            .WithBindMount("../" + ProductionStack.ScriptLibrary, ProductionStack.ScriptLibraryMount, isReadOnly: true)
             .WithDataVolume("smsbridge-postgres-data");
         var endpoint = postgres.GetEndpoint("tcp");
         IResourceBuilder<IResourceWithConnectionString> Role(string name, string role, IResourceBuilder<ParameterResource> password) =>

@@ -18,6 +18,9 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
     private string Relative(string manifestRelativePath) =>
         Path.GetRelativePath(outputDirectory, Path.GetFullPath(manifestRelativePath, manifestDirectory)).Replace('\\', '/');
 
+    /// <summary>The entrypoints' shell functions for the services that run a deploy/ entrypoint outside the manifest (PostgreSQL's come with its bind mounts).</summary>
+    private string ScriptLibraryVolume => $"./{Relative(ScriptLibrary)}:{ScriptLibraryMount}:ro";
+
     public ComposeFile Compose()
     {
         var postgres = _manifest.Single("container.v0", "postgres");
@@ -105,7 +108,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
             .First(cs => PooledRoles.Any(role => cs.Contains($"Username={role};", StringComparison.Ordinal)));
         var login = pooled.Split(';').ToDictionary(p => p[..p.IndexOf('=', StringComparison.Ordinal)], p => p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..]);
         WithSecretEnvironment(service, [("PGBOUNCER_USER", login["Username"]), ("PGBOUNCER_PASSWORD", _expressions.Resolve(login["Password"]))]);
-        service.Volumes = ["./pgbouncer/pgbouncer.ini:/etc/pgbouncer/pgbouncer.ini:ro", $"{LogRoot}/pgbouncer:/var/log/pgbouncer"];
+        service.Volumes = ["./pgbouncer/pgbouncer.ini:/etc/pgbouncer/pgbouncer.ini:ro", ScriptLibraryVolume, $"{LogRoot}/pgbouncer:/var/log/pgbouncer"];
         service.Networks = new ServiceNetworks(InternalNetwork);
         service.DependsOn = DependsOn([postgres]);
         service.Healthcheck = Healthcheck("CMD", "pg_isready", "-h", "127.0.0.1", "-p", PoolerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-q");
@@ -123,6 +126,7 @@ internal sealed class ComposeStack(JsonElement resources, string manifestDirecto
         var volumes = Volumes(spec);
         volumes.Add("./redis/redis.conf:/etc/redis/redis.conf:ro");
         volumes.Add("./redis/entrypoint.sh:/etc/redis/entrypoint.sh:ro");
+        volumes.Add(ScriptLibraryVolume);
         volumes.Add($"{LogRoot}/redis:/var/log/redis");
         service.Volumes = volumes;
         service.Networks = new ServiceNetworks(InternalNetwork);

@@ -83,9 +83,12 @@ internal sealed class KubernetesDataStores(AspireManifest manifest, string manif
             }),
         };
 
+        // The entrypoint's shell functions, where PostgreSQL's init script finds them too (its bind mounts carry them).
+        var library = FolderConfigMap(name, ScriptLibrary, component);
         var volumes = new List<V1Volume>();
         var mounts = new List<V1VolumeMount>();
         Add(KubernetesPod.Files(config.Metadata.Name, "/etc/redis", executable: true), volumes, mounts);
+        Add(KubernetesPod.Files(library.Metadata.Name, ScriptLibraryMount, executable: true), volumes, mounts);
         Add(KubernetesPod.Scratch("run", "/run/redis"), volumes, mounts);
         Add(KubernetesPod.Scratch("tmp", "/tmp"), volumes, mounts);
         Add(KubernetesPod.Scratch("logs", "/var/log/redis", "256Mi"), volumes, mounts);
@@ -99,7 +102,7 @@ internal sealed class KubernetesDataStores(AspireManifest manifest, string manif
             LivenessProbe = KubernetesPod.Command(RedisReadyCheck, periodSeconds: 30, failureThreshold: 5),
         };
         return StatefulSet(container, component, environment, pod, RedisUser, volumes, mounts, terminationGraceSeconds: 30,
-            [environment.ConfigMap(name, component), config]);
+            [environment.ConfigMap(name, component), config, library]);
     }
 
     private static KubernetesWorkload StatefulSet(JsonProperty container, string component, KubernetesEnvironment environment, V1Container pod,

@@ -125,6 +125,15 @@ public static class ProductionStack
     public const string RedisReadyCheckFromFile =
         "REDISCLI_AUTH=\"$(cat \"$REDIS_MONITOR_PASSWORD_FILE\")\" redis-cli --no-auth-warning --user monitor ping | grep -q PONG";
 
+    /// <summary>
+    /// The shell functions that the data stores' entrypoints source (deploy/lib/secret-files.sh reads their passwords), by its
+    /// path from the repository root; every container that runs one of those scripts mounts it at <see cref="ScriptLibraryMount"/>.
+    /// </summary>
+    public const string ScriptLibrary = "deploy/lib";
+
+    /// <summary>Where the containers mount <see cref="ScriptLibrary"/>: the scripts' default for <c>SMSBRIDGE_LIB_DIR</c>.</summary>
+    public const string ScriptLibraryMount = "/opt/smsbridge/lib";
+
     /// <summary>Where compose mounts each secret inside a container.</summary>
     public const string SecretMountDirectory = "/run/secrets";
 

@@ -71,6 +71,7 @@ public sealed class ProductionPostgres() : ProductionServer("smsbridge-cis-")
             ["PGPASSWORD"] = SuperuserPassword,
             ["POSTGRES_USER"] = "postgres",
             ["SMSBRIDGE_SQL_DIR"] = Repo.PathOf("SmsBridge.AppHost/Resources"),
+            [EntrypointScripts.LibraryVariable] = EntrypointScripts.Library,
         });
         Assert.True(init.ExitCode == 0, init.All);
         InitOutput = init.All;

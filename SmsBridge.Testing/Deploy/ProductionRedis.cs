@@ -46,6 +46,7 @@ public sealed class ProductionRedis() : ProductionServer("smsbridge-redis-")
                     ["REDIS_MONITOR_PASSWORD_FILE"] = MonitorPasswordFile,
                     ["REDIS_ACL_DIR"] = Folder,
                     ["REDIS_CONF"] = configPath,
+                    [EntrypointScripts.LibraryVariable] = EntrypointScripts.Library,
                 },
             },
         });

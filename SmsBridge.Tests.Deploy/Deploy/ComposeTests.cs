@@ -135,6 +135,20 @@ public sealed class ComposeTests
     }
 
     [Fact]
+    public void Every_data_store_mounts_the_shell_functions_its_entrypoint_sources()
+    {
+        var services = Services();
+
+        // PostgreSQL's init script, Redis's and PgBouncer's entrypoints read their secrets with deploy/lib/secret-files.sh.
+        foreach (var name in InternalServices)
+        {
+            Assert.Contains($"./lib:{ProductionStack.ScriptLibraryMount}:ro", services.Map(name).List("volumes"));
+        }
+
+        Assert.True(File.Exists(Path.Combine(EntrypointScripts.Library, "secret-files.sh")));
+    }
+
+    [Fact]
     public void Apps_reach_postgres_through_pgbouncer_and_no_secret_is_written_in_the_file()
     {
         var text = Repo.Read("deploy/docker-compose.yml");

@@ -171,6 +171,12 @@ public sealed partial class KubernetesTests
             var service = objects.OfType<V1Service>().Single(s => s.Metadata.Name == name);
             Assert.Equal("ClusterIP", service.Spec.Type);
             Assert.Equal([port], service.Spec.Ports.Select(p => p.Port));
+
+            // The shell functions that the init script (PostgreSQL) and the entrypoint (Redis) source, as deploy/lib holds them.
+            var library = set.Spec.Template.Spec.Containers[0].VolumeMounts.Single(m => m.MountPath == ProductionStack.ScriptLibraryMount);
+            var files = set.Spec.Template.Spec.Volumes.Single(v => v.Name == library.Name).ConfigMap.Name;
+            Assert.Equal(Repo.Read(ProductionStack.ScriptLibrary + "/secret-files.sh"),
+                objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == files).Data["secret-files.sh"]);
         }
 
         Assert.Equal(["admin", "backup", "cache", "postgres", "receiver"],

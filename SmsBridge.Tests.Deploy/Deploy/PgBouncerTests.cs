@@ -34,6 +34,7 @@ public sealed class PgBouncerTests(ProductionPostgres postgres) : IClassFixture<
             ["PGBOUNCER_PASSWORD_FILE"] = passwordFile,
             ["PGBOUNCER_AUTH_DIR"] = authDirectory,
             ["PGBOUNCER_INI"] = iniPath,
+            [EntrypointScripts.LibraryVariable] = EntrypointScripts.Library,
         });
         try
         {
@@ -82,13 +83,13 @@ public sealed class PgBouncerTests(ProductionPostgres postgres) : IClassFixture<
     [Fact]
     public async Task The_entrypoint_refuses_an_empty_password_naming_the_variable()
     {
-        var result = await Tool.RunAsync("/bin/sh", [Repo.PathOf("deploy/pgbouncer/entrypoint.sh")],
+        var result = await EntrypointScripts.RunAsync("deploy/pgbouncer/entrypoint.sh",
             new Dictionary<string, string> { ["PGBOUNCER_USER"] = "smsbridge_app", ["PGBOUNCER_PASSWORD"] = "" });
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("PGBOUNCER_PASSWORD (the smsbridge-app-password secret) is empty", result.Error, StringComparison.Ordinal);
 
-        var unreadable = await Tool.RunAsync("/bin/sh", [Repo.PathOf("deploy/pgbouncer/entrypoint.sh")],
+        var unreadable = await EntrypointScripts.RunAsync("deploy/pgbouncer/entrypoint.sh",
             new Dictionary<string, string> { ["PGBOUNCER_USER"] = "smsbridge_app", ["PGBOUNCER_PASSWORD_FILE"] = "/run/secrets/no-such-secret" });
         Assert.Equal(1, unreadable.ExitCode);
         Assert.Contains("PGBOUNCER_PASSWORD_FILE names /run/secrets/no-such-secret, which cannot be read", unreadable.Error, StringComparison.Ordinal);

@@ -55,12 +55,12 @@ public sealed class RedisHardeningTests(ProductionRedis redis) : IClassFixture<P
     {
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_folder, "users.acl")));
 
-        var refused = await Tool.RunAsync("/bin/sh", [Repo.PathOf("deploy/redis/entrypoint.sh")],
+        var refused = await EntrypointScripts.RunAsync("deploy/redis/entrypoint.sh",
             new Dictionary<string, string> { ["REDIS_PASSWORD"] = "", ["REDIS_MONITOR_PASSWORD"] = MonitorPassword });
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("REDIS_PASSWORD is empty", refused.Error, StringComparison.Ordinal);
 
-        var unreadable = await Tool.RunAsync("/bin/sh", [Repo.PathOf("deploy/redis/entrypoint.sh")],
+        var unreadable = await EntrypointScripts.RunAsync("deploy/redis/entrypoint.sh",
             new Dictionary<string, string> { ["REDIS_PASSWORD_FILE"] = "/run/secrets/no-such-secret", ["REDIS_MONITOR_PASSWORD"] = MonitorPassword });
         Assert.Equal(1, unreadable.ExitCode);
         Assert.Contains("REDIS_PASSWORD_FILE names /run/secrets/no-such-secret, which cannot be read", unreadable.Error, StringComparison.Ordinal);

@@ -5,20 +5,11 @@
 #            INFO stays, the client reads the server's version and role from it.
 #   monitor: redis_exporter's user: INFO, PING, CONFIG GET and a few read-only diagnostics, no key access.
 set -eu
+# shellcheck source=../lib/secret-files.sh
+. "${SMSBRIDGE_LIB_DIR:-/opt/smsbridge/lib}/secret-files.sh"
 for variable in REDIS_PASSWORD REDIS_MONITOR_PASSWORD; do
-    # From <variable>_FILE when given (compose secrets mount them at /run/secrets).
-    eval "file=\${${variable}_FILE:-}"
-    if [ -n "$file" ]; then
-        [ -r "$file" ] || { echo "redis: ${variable}_FILE names $file, which cannot be read; run deploy/setup-production.sh" >&2; exit 1; }
-        value="$(cat "$file")"
-        eval "$variable=\$value"
-    fi
-    eval "value=\${$variable:-}"
-    if [ -z "$value" ]; then
-        echo "redis: $variable is empty; run deploy/setup-production.sh" >&2
-        exit 1
-    fi
-    case "$value" in *[[:space:]]*) echo "redis: $variable must not contain white space" >&2; exit 1 ;; esac
+    read_secret redis "$variable"
+    forbid_in_secret redis "$variable" '[[:space:]]' "$variable must not contain white space"
 done
 umask 077
 acl_dir="${REDIS_ACL_DIR:-/run/redis}"

@@ -1,26 +1,17 @@
 #!/bin/sh
 # Run once by the postgres image's entrypoint on a fresh data folder (as /docker-entrypoint-initdb.d/*.sh).
 # Creates the smsbridge database and its owner/app/backup roles with the same SQL the AppHost runs locally
-# (SmsBridge.AppHost/Resources, mounted at $SMSBRIDGE_SQL_DIR). Passwords come from files (or the environment) and reach
-# PostgreSQL as session settings through psql's \getenv: never on a command line, never in SQL text.
+# (SmsBridge.AppHost/Resources, mounted at $SMSBRIDGE_SQL_DIR). Passwords come from files (or the environment), read by
+# deploy/lib (mounted at $SMSBRIDGE_LIB_DIR), and reach PostgreSQL as session settings through psql's \getenv: never on a
+# command line, never in SQL text.
 set -eu
 
 SMSBRIDGE_SQL_DIR="${SMSBRIDGE_SQL_DIR:-/opt/smsbridge/sql}"
 export SMSBRIDGE_SQL_DIR
+# shellcheck source=../../lib/secret-files.sh
+. "${SMSBRIDGE_LIB_DIR:-/opt/smsbridge/lib}/secret-files.sh"
 for variable in SMSBRIDGE_OWNER_PASSWORD SMSBRIDGE_APP_PASSWORD SMSBRIDGE_BACKUP_PASSWORD; do
-    # From <variable>_FILE when given (compose secrets mount them at /run/secrets), as the image reads POSTGRES_PASSWORD_FILE.
-    eval "file=\${${variable}_FILE:-}"
-    if [ -n "$file" ]; then
-        [ -r "$file" ] || { echo "smsbridge init: ${variable}_FILE names $file, which cannot be read; run deploy/setup-production.sh" >&2; exit 1; }
-        value="$(cat "$file")"
-        eval "$variable=\$value"
-        export "$variable"
-    fi
-    eval "value=\${$variable:-}"
-    if [ -z "$value" ]; then
-        echo "smsbridge init: $variable is empty; run deploy/setup-production.sh and start again" >&2
-        exit 1
-    fi
+    read_secret "smsbridge init" "$variable"
 done
 
 psql -v ON_ERROR_STOP=1 --no-psqlrc --quiet --username "${POSTGRES_USER:-postgres}" --dbname postgres <<'SQL'
