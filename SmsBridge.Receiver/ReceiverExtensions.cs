@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SmsBridge.Data.Blacklist;
 using SmsBridge.Data.Inbox;
 using SmsBridge.Receiver.Delivery;
 using SmsBridge.Receiver.Inbound;
@@ -19,13 +20,16 @@ public static class ReceiverExtensions
         builder.Services.AddSingleton<ReceiverMetrics>();
         builder.Services.AddSingleton<SourceAllowlist>();
         builder.Services.AddSingleton<CodeStore>();
-        builder.Services.AddSingleton<RateLimiter>();
+        builder.Services.AddSingleton<ICodeValidation>(sp => sp.GetRequiredService<CodeStore>());
+        builder.Services.AddSingleton<RateWindows>();
         builder.Services.AddSingleton<PinProtector>();
         builder.Services.AddSingleton<OnboardingStore>();
         builder.Services.AddSingleton(ReceiverInstance.New());
         builder.Services.AddSingleton(sp => new InboxLease(sp.GetRequiredService<ReceiverInstance>().Id,
             sp.GetRequiredService<IOptions<ReceiverOptions>>().Value.InboxLease));
         builder.Services.AddSingleton<Inbox>();
+        // The cache itself is registered (and started) with the data module; the pipeline reads it through its seam.
+        builder.Services.AddSingleton<IBlacklist>(sp => sp.GetRequiredService<BlacklistCache>());
         builder.Services.AddSingleton<SmsValidationPipeline>();
         builder.Services.AddSingleton<InboxProcessor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<InboxProcessor>());

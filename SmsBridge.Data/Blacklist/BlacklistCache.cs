@@ -6,7 +6,7 @@ using SmsBridge.Data.Notifications;
 namespace SmsBridge.Data.Blacklist;
 
 /// <summary>The blacklist in memory; PostgreSQL is authoritative and every change reloads it (LISTEN/NOTIFY).</summary>
-public sealed class BlacklistCache : IHostedService
+public sealed class BlacklistCache : IBlacklist, IHostedService
 {
     private readonly NpgsqlDataSource _dataSource;
     private volatile FrozenSet<string> _mobiles = FrozenSet<string>.Empty;

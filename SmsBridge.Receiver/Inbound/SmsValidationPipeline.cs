@@ -13,7 +13,7 @@ namespace SmsBridge.Receiver.Inbound;
 /// and, when everything lets it through, consumes it; the results are then recorded in the contract's order, as if each check
 /// had run in turn. Redis errors propagate: the message then stays pending and is validated again later.
 /// </summary>
-public sealed class SmsValidationPipeline(CodeStore codes, BlacklistCache blacklist, TimeProvider time)
+public sealed class SmsValidationPipeline(ICodeValidation codes, IBlacklist blacklist, TimeProvider time)
 {
     public const string HeaderHashCheck = "header_hash_check";
     public const string MobileMatchCheck = "mobile_match_check";

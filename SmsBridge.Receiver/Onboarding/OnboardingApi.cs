@@ -74,8 +74,8 @@ public static class OnboardingApi
         var limits = settings.RateLimits;
         var issue = await services.Codes.IssueAsync(mobile, settings.HashLength, TimeSpan.FromSeconds(settings.TtlHashSeconds), services.Time.GetUtcNow(),
         [
-            services.Limiter.Window("register-mobile", mobile, limits.RegisterPerMobilePerHour, TimeSpan.FromHours(1)),
-            services.Limiter.Window("register-key", "backend", limits.RegisterPerKeyPerMinute, TimeSpan.FromMinutes(1)),
+            services.RateWindows.Window("register-mobile", mobile, limits.RegisterPerMobilePerHour, TimeSpan.FromHours(1)),
+            services.RateWindows.Window("register-key", "backend", limits.RegisterPerKeyPerMinute, TimeSpan.FromMinutes(1)),
         ]);
         if (issue.Limited is { } window)
         {
@@ -117,7 +117,7 @@ public static class OnboardingApi
         var mobile = body.MobileNumber!;
         var cancel = request.HttpContext.RequestAborted;
         var (mark, limited) = await services.Codes.GetVerifiedAsync(mobile,
-            [services.Limiter.Window("pin-setup", mobile, settings.RateLimits.PinSetupPerMobilePerHour, TimeSpan.FromHours(1))]);
+            [services.RateWindows.Window("pin-setup", mobile, settings.RateLimits.PinSetupPerMobilePerHour, TimeSpan.FromHours(1))]);
         if (limited is not null)
         {
             return Problem.Of(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many PIN setup attempts; retry later.", limited.RetryAfter);

@@ -9,7 +9,7 @@ namespace SmsBridge.Receiver.Onboarding;
 public sealed class OnboardingServices(
     SettingsStore settings,
     CodeStore codes,
-    RateLimiter limiter,
+    RateWindows rateWindows,
     OnboardingStore store,
     PinProtector pins,
     AuditLog audit,
@@ -19,7 +19,7 @@ public sealed class OnboardingServices(
 {
     public SettingsStore Settings { get; } = settings;
     public CodeStore Codes { get; } = codes;
-    public RateLimiter Limiter { get; } = limiter;
+    public RateWindows RateWindows { get; } = rateWindows;
     public OnboardingStore Store { get; } = store;
     public PinProtector Pins { get; } = pins;
     public AuditLog Audit { get; } = audit;

@@ -6,13 +6,13 @@ namespace SmsBridge.Receiver.Verification;
 
 /// <summary>
 /// The short-lived half of verification, in Redis: live codes, verified marks and the record of which SMS consumed a code.
-/// Each step is one Lua script (one round trip, its rate limits counted inside, see <see cref="RateLimiter.Lua"/>), so a crash
+/// Each step is one Lua script (one round trip, its rate limits counted inside, see <see cref="RateWindows.Lua"/>), so a crash
 /// never leaves half of a multi-key change.
 /// </summary>
-public sealed class CodeStore(IConnectionMultiplexer redis)
+public sealed class CodeStore(IConnectionMultiplexer redis) : ICodeValidation
 {
     // Own KEYS: mobile-code, then candidate code keys; own ARGV: mobile, ttl ms, now ms, candidate codes.
-    private const string IssueScript = RateLimiter.Lua + """
+    private const string IssueScript = RateWindows.Lua + """
         local over = limited()
         if over > 0 then return {'limited', over} end
         local existing = redis.call('GET', KEYS[k + 1])
@@ -28,7 +28,7 @@ public sealed class CodeStore(IConnectionMultiplexer redis)
         """;
 
     // Own KEYS: verified (of the mobile).
-    private const string VerifiedScript = RateLimiter.Lua + """
+    private const string VerifiedScript = RateWindows.Lua + """
         local over = limited()
         if over > 0 then return {'limited', over} end
         return {'mark', redis.call('GET', KEYS[k + 1])}
@@ -81,10 +81,7 @@ public sealed class CodeStore(IConnectionMultiplexer redis)
         return (new VerifiedMark(value[0], DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(value[1], CultureInfo.InvariantCulture))), null);
     }
 
-    /// <summary>
-    /// One SMS's code in one round trip: who it was issued to, and, when <paramref name="othersPassed"/> and the mobile rule
-    /// allow it, its consumption with <paramref name="sender"/> marked verified, atomically.
-    /// </summary>
+    /// <summary>One SMS's code in one round trip (see <see cref="ICodeValidation"/>).</summary>
     public async Task<CodeCheck> ValidateAsync(string code, Guid messageId, string sender, bool senderMustOwnCode, bool othersPassed,
         TimeSpan verifiedTtl, DateTimeOffset now)
     {

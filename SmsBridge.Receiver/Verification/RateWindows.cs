@@ -3,10 +3,11 @@ using SmsBridge.Data.Caching;
 namespace SmsBridge.Receiver.Verification;
 
 /// <summary>
-/// Fixed-window counters in Redis, shared by every receiver instance. They are counted inside the script of the step they
-/// guard (<see cref="CodeStore"/>), so a limited request costs no round trip of its own.
+/// Fixed-window rate limits in Redis, shared by every receiver instance: this builds each limit's current window and holds
+/// the Lua that counts them; the counting happens inside the script of the step they guard (<see cref="CodeStore"/>), so a
+/// limited request costs no round trip of its own.
 /// </summary>
-public sealed class RateLimiter(TimeProvider time)
+public sealed class RateWindows(TimeProvider time)
 {
     /// <summary>
     /// Lua prefix of every script that counts windows: ARGV[1] is how many (n), KEYS[1..n] their counters, ARGV[2..n+1]
