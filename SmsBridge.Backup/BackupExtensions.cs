@@ -49,7 +49,6 @@ public static class BackupExtensions
         services.AddSingleton(new BackupConnections(configuration));
         services.AddSingleton(new BackupStore(options.Directory));
         services.AddSingleton<BackupCatalogue>();
-        services.AddSingleton<BackupRequests>();
         services.AddSingleton<BackupSlots>();
         services.AddSingleton<BackupLockProvider>();
         services.AddSingleton<BackupMetrics>();

@@ -16,18 +16,5 @@ public sealed record BackupRecord(
     JsonElement? Manifest,
     string? Error);
 
-/// <summary>One row of <c>backup_requests</c>: what an operator asked the worker to do, and how it went.</summary>
-public sealed record BackupRequest(
-    long Id,
-    string Kind,
-    string? BackupId,
-    string RequestedBy,
-    DateTimeOffset RequestedAt,
-    string Status,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt,
-    JsonElement? Result,
-    string? Error);
-
 /// <summary>The first step of a restore: the token to send back, for this backup only, until it expires.</summary>
 public sealed record RestoreConfirmation(string BackupId, string ConfirmationToken, DateTimeOffset ExpiresAt, string Warning);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using SmsBridge.Admin.Auditing;
+using SmsBridge.Data.Backups;
 using SmsBridge.ServiceDefaults.Web;
 
 namespace SmsBridge.Admin.Backups;
@@ -38,25 +39,8 @@ public sealed class BackupService(NpgsqlDataSource dataSource, AdminChanges chan
         return rows;
     }
 
-    public async Task<List<BackupRequest>> RequestsAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT id, kind, backup_id, requested_by, requested_at, status, started_at, finished_at, result::text, error
-            FROM backup_requests ORDER BY id DESC LIMIT $1
-            """);
-        command.Parameters.Add(new() { Value = limit });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<BackupRequest>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new BackupRequest(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3), Utc(reader.GetDateTime(4)), reader.GetString(5),
-                reader.IsDBNull(6) ? null : Utc(reader.GetDateTime(6)), reader.IsDBNull(7) ? null : Utc(reader.GetDateTime(7)),
-                reader.IsDBNull(8) ? null : Json(reader.GetString(8)), reader.IsDBNull(9) ? null : reader.GetString(9)));
-        }
-
-        return rows;
-    }
+    public Task<List<BackupRequest>> RequestsAsync(int limit, CancellationToken cancellationToken) =>
+        BackupRequests.ListAsync(dataSource, limit, cancellationToken);
 
     public async Task<BackupRequest> RequestBackupAsync(Actor actor, CancellationToken cancellationToken) =>
         (await changes.RunAsync<BackupRequest>(actor, async change =>
@@ -135,21 +119,9 @@ public sealed class BackupService(NpgsqlDataSource dataSource, AdminChanges chan
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
-    private async Task<BackupRequest> InsertRequestAsync(AdminChange change, string kind, string? backupId, Actor actor,
-        CancellationToken cancellationToken)
-    {
-        await using var command = change.Command("""
-            INSERT INTO backup_requests (kind, backup_id, requested_by, requested_at) VALUES ($1, $2, $3, $4)
-            RETURNING id, requested_at
-            """);
-        command.Parameters.Add(new() { Value = kind });
-        command.Parameters.Add(new() { Value = (object?)backupId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = actor.Name });
-        command.Parameters.Add(new() { Value = time.GetUtcNow().UtcDateTime });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        return new BackupRequest(reader.GetInt64(0), kind, backupId, actor.Name, Utc(reader.GetDateTime(1)), "pending", null, null, null, null);
-    }
+    private Task<BackupRequest> InsertRequestAsync(AdminChange change, string kind, string? backupId, Actor actor,
+        CancellationToken cancellationToken) =>
+        BackupRequests.FileAsync(change.Transaction, kind, backupId, actor.Name, time.GetUtcNow(), cancellationToken);
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SmsBridge.Admin.Accounts;
 using SmsBridge.Admin.Auditing;
+using SmsBridge.Data.Backups;
 
 namespace SmsBridge.Admin.Backups;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using SmsBridge.Admin.Backups;
 using SmsBridge.Admin.Monitoring;
+using SmsBridge.Data.Backups;
 using SmsBridge.Data.Inbox;
 using SmsBridge.Data.Outbox;
 using SmsBridge.Data.Recovery;
@@ -85,7 +86,7 @@ public sealed class OverviewService(
         // Each table's own query, read in one statement.
         await using var command = dataSource.CreateCommand($"""
             SELECT ({Inbox.PendingCountSql}), ({Outbox.PendingCountSql}), ({Outbox.DeadCountSql}), ({RecoveryRequests.PendingCountSql}),
-                   (SELECT count(*) FROM backup_requests WHERE status IN ('pending', 'running'))
+                   ({BackupRequests.OpenCountSql})
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);

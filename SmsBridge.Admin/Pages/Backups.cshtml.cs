@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using SmsBridge.Admin.Backups;
+using SmsBridge.Data.Backups;
 
 namespace SmsBridge.Admin.Pages;
 

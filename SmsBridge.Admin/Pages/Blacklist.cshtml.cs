@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using SmsBridge.Admin.Blacklist;
+using SmsBridge.Data.Blacklist;
 
 namespace SmsBridge.Admin.Pages;
 

@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SmsBridge.Backup.Artefacts;
 using SmsBridge.Backup.Catalogue;
 using SmsBridge.Backup.Configuration;
 using SmsBridge.Backup.Restoring;
+using SmsBridge.Data.Backups;
 
 namespace SmsBridge.Backup.Running;
 
@@ -12,7 +14,7 @@ namespace SmsBridge.Backup.Running;
 /// the admin UI can show. A restore needs the owner's connection (<c>ConnectionStrings:smsbridge-restore</c>).
 /// </summary>
 public sealed class BackupRequestProcessor(
-    BackupRequests requests,
+    BackupCatalogue catalogue,
     BackupRunner runner,
     BackupVerification verification,
     BackupRestorer restorer,
@@ -24,7 +26,7 @@ public sealed class BackupRequestProcessor(
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
         var handled = 0;
-        while (await requests.ClaimNextAsync(time.GetUtcNow(), cancellationToken) is { } request)
+        while (await BackupRequests.ClaimNextAsync(catalogue.DataSource, time.GetUtcNow(), cancellationToken) is { } request)
         {
             await HandleAsync(request, cancellationToken);
             handled++;
@@ -43,29 +45,37 @@ public sealed class BackupRequestProcessor(
             {
                 case "backup":
                     var run = await runner.RunAsync("manual", progress, cancellationToken);
-                    if (run.Verified) await requests.CompleteAsync(request, time.GetUtcNow(), run, cancellationToken);
-                    else await requests.FailAsync(request, time.GetUtcNow(), run.Error ?? "The backup failed.", run, cancellationToken);
+                    if (run.Verified) await CompleteAsync(request, run, cancellationToken);
+                    else await FailAsync(request, run.Error ?? "The backup failed.", run, cancellationToken);
                     break;
                 case "verify":
                     var verified = await verification.VerifyAsync(RequireId(request), progress, cancellationToken);
-                    if (verified.Verified) await requests.CompleteAsync(request, time.GetUtcNow(), verified, cancellationToken);
-                    else await requests.FailAsync(request, time.GetUtcNow(), verified.Error ?? "Verification failed.", verified, cancellationToken);
+                    if (verified.Verified) await CompleteAsync(request, verified, cancellationToken);
+                    else await FailAsync(request, verified.Error ?? "Verification failed.", verified, cancellationToken);
                     break;
                 case "restore":
                     var restored = await restorer.RestoreAsync(RequireId(request), connections.RestoreTarget(), progress, cancellationToken);
-                    await requests.CompleteAsync(request, time.GetUtcNow(), restored, cancellationToken);
+                    await CompleteAsync(request, restored, cancellationToken);
                     break;
                 default:
-                    await requests.FailAsync(request, time.GetUtcNow(), $"Unknown request kind '{request.Kind}'.", null, cancellationToken);
+                    await FailAsync(request, $"Unknown request kind '{request.Kind}'.", null, cancellationToken);
                     break;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError("Request {RequestId} ({Kind}) FAILED: {Error}", request.Id, request.Kind, ex.Message);
-            await requests.FailAsync(request, time.GetUtcNow(), ex.Message, null, CancellationToken.None);
+            await FailAsync(request, ex.Message, null, CancellationToken.None);
         }
     }
+
+    private Task CompleteAsync(BackupRequest request, object result, CancellationToken cancellationToken) =>
+        BackupRequests.CompleteAsync(catalogue.DataSource, request, time.GetUtcNow(), Json(result), cancellationToken);
+
+    private Task FailAsync(BackupRequest request, string error, object? result, CancellationToken cancellationToken) =>
+        BackupRequests.FailAsync(catalogue.DataSource, request, time.GetUtcNow(), error, result is null ? null : Json(result), cancellationToken);
+
+    private static string Json(object result) => JsonSerializer.Serialize(result, BackupManifest.Json);
 
     private static string RequireId(BackupRequest request) => BackupStore.IsValidId(request.BackupId)
         ? request.BackupId!

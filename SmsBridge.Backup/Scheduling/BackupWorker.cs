@@ -4,6 +4,7 @@ using SmsBridge.Backup.Artefacts;
 using SmsBridge.Backup.Catalogue;
 using SmsBridge.Backup.Monitoring;
 using SmsBridge.Backup.Running;
+using SmsBridge.Data.Backups;
 using SmsBridge.Data.Notifications;
 
 namespace SmsBridge.Backup.Scheduling;
@@ -21,7 +22,6 @@ public sealed class BackupWorker : BackgroundService
     private readonly CronSchedule _schedule;
     private readonly BackupRunner _runner;
     private readonly BackupRequestProcessor _requests;
-    private readonly BackupRequests _requestQueue;
     private readonly BackupCatalogue _catalogue;
     private readonly BackupStore _store;
     private readonly BackupLockProvider _locks;
@@ -32,12 +32,12 @@ public sealed class BackupWorker : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<BackupWorker> _logger;
 
-    public BackupWorker(CronSchedule schedule, BackupRunner runner, BackupRequestProcessor requests, BackupRequests requestQueue,
+    public BackupWorker(CronSchedule schedule, BackupRunner runner, BackupRequestProcessor requests,
         BackupCatalogue catalogue, BackupStore store, BackupLockProvider locks, BackupSlots slots, BackupState state, BackupMetrics metrics,
         DatabaseNotifications notifications, TimeProvider time, ILogger<BackupWorker> logger)
     {
-        (_schedule, _runner, _requests, _requestQueue, _catalogue, _store, _locks, _slots, _state, _metrics, _time, _logger) =
-            (schedule, runner, requests, requestQueue, catalogue, store, locks, slots, state, metrics, time, logger);
+        (_schedule, _runner, _requests, _catalogue, _store, _locks, _slots, _state, _metrics, _time, _logger) =
+            (schedule, runner, requests, catalogue, store, locks, slots, state, metrics, time, logger);
         notifications.Subscribe(DatabaseChannels.BackupRequested, _ =>
         {
             _wake.Release();
@@ -106,7 +106,7 @@ public sealed class BackupWorker : BackgroundService
                 {
                     var now = _time.GetUtcNow();
                     await _catalogue.FailInterruptedAsync(now, cancellationToken);
-                    await _requestQueue.FailInterruptedAsync(now, cancellationToken);
+                    await BackupRequests.FailInterruptedAsync(_catalogue.DataSource, now, cancellationToken);
                     await _catalogue.SyncFromStoreAsync(_store, cancellationToken);
                 }
 

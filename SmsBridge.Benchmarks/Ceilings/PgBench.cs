@@ -8,7 +8,8 @@ namespace SmsBridge.Benchmarks.Ceilings;
 /// <summary>
 /// PostgreSQL's own ceiling on this machine: pgbench as the superuser, against the graph's server, with one
 /// transaction = one row inserted into a copy of <c>sms_inbox</c> (same columns, constraints and indexes), as the
-/// intake's write is. The copy lives in a scratch schema that is dropped afterwards.
+/// intake's write is. The copy, <c>bench.sms_inbox</c>, is this benchmark's own table, not the product's: it lives in a
+/// scratch schema that is dropped afterwards, so its SQL stays here rather than in the inbox's module (Data/Inbox).
 /// </summary>
 public static partial class PgBench
 {

@@ -1,4 +1,6 @@
 using Npgsql;
+using SmsBridge.Data.Inbox;
+using SmsBridge.Data.Outbox;
 
 namespace SmsBridge.Benchmarks.Costs;
 
@@ -24,13 +26,11 @@ public sealed class DatabaseCounters(NpgsqlDataSource superuser)
     {
         // This transaction's own commit is not yet in xact_commit when it reads it, but is counted in _transactions already.
         var own = Interlocked.Increment(ref _transactions);
-        await using var command = superuser.CreateCommand("""
+        await using var command = superuser.CreateCommand($"""
             SELECT (SELECT coalesce(sum(calls), 0)::bigint FROM pg_stat_statements
                     WHERE userid = 'smsbridge_app'::regrole AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())),
                    (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()),
-                   (SELECT count(*) FROM sms_inbox),
-                   (SELECT count(*) FROM sms_inbox WHERE outcome <> 'pending'),
-                   (SELECT count(*) FROM webhook_outbox WHERE status = 'delivered'),
+                   ({Inbox.AcceptedCountSql}), ({Inbox.ValidatedCountSql}), ({Outbox.DeliveredCountSql}),
                    pg_snapshot_xmax(pg_current_snapshot())::text::bigint
             """);
         await using var reader = await command.ExecuteReaderAsync();
@@ -42,7 +42,7 @@ public sealed class DatabaseCounters(NpgsqlDataSource superuser)
     public async Task<long> PendingAsync()
     {
         Interlocked.Increment(ref _transactions);
-        await using var command = superuser.CreateCommand("SELECT count(*) FROM sms_inbox WHERE outcome = 'pending'");
+        await using var command = superuser.CreateCommand(Inbox.PendingCountSql);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

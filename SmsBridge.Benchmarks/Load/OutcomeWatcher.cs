@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Npgsql;
+using SmsBridge.Data.Inbox;
 
 namespace SmsBridge.Benchmarks.Load;
 
@@ -46,13 +47,10 @@ public sealed class OutcomeWatcher : IAsyncDisposable
             {
                 await Task.Delay(5, _stop.Token);
                 if (_waiting.IsEmpty) continue;
-                await using var command = new NpgsqlCommand("SELECT id, outcome FROM sms_inbox WHERE id = ANY($1) AND outcome <> 'pending'", _connection);
                 Interlocked.Increment(ref _queries);
-                command.Parameters.Add(new NpgsqlParameter { Value = _waiting.Keys.ToArray() });
-                await using var reader = await command.ExecuteReaderAsync(_stop.Token);
-                while (await reader.ReadAsync(_stop.Token))
+                foreach (var (messageId, outcome) in await Inbox.FinalOutcomesAsync(_connection, [.. _waiting.Keys], _stop.Token))
                 {
-                    if (_waiting.TryRemove(reader.GetGuid(0), out var waiter)) waiter.TrySetResult(reader.GetString(1));
+                    if (_waiting.TryRemove(messageId, out var waiter)) waiter.TrySetResult(outcome);
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)

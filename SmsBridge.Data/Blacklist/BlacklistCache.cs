@@ -25,10 +25,7 @@ public sealed class BlacklistCache : IBlacklist, IHostedService
 
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
-        var mobiles = new List<string>();
-        await using var command = _dataSource.CreateCommand("SELECT mobile_number FROM blacklist");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) mobiles.Add(reader.GetString(0));
+        var mobiles = await BlacklistEntries.MobilesAsync(_dataSource, cancellationToken);
         _mobiles = mobiles.ToFrozenSet(StringComparer.Ordinal);
     }
 }

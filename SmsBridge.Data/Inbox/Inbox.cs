@@ -13,6 +13,12 @@ public sealed class Inbox(NpgsqlDataSource dataSource, InboxLease lease, TimePro
     /// <summary>Messages waiting for validation (a scalar subquery, for figures read together with other tables').</summary>
     public const string PendingCountSql = "SELECT count(*) FROM sms_inbox WHERE outcome = 'pending'";
 
+    /// <summary>Messages accepted so far, whatever their outcome (a scalar subquery, like <see cref="PendingCountSql"/>).</summary>
+    public const string AcceptedCountSql = "SELECT count(*) FROM sms_inbox";
+
+    /// <summary>Messages validated so far: those with a final outcome (a scalar subquery, like <see cref="PendingCountSql"/>).</summary>
+    public const string ValidatedCountSql = "SELECT count(*) FROM sms_inbox WHERE outcome <> 'pending'";
+
     private const string Columns =
         "id, source, source_address, mobile_number, mobile_raw, message, raw_payload, sender, received_at, received_at_raw, gateway_message_id, accepted_at";
 
@@ -163,6 +169,21 @@ public sealed class Inbox(NpgsqlDataSource dataSource, InboxLease lease, TimePro
             reader.GetString(8), Utc(reader.GetDateTime(9)), reader.GetString(10),
             reader.IsDBNull(11) ? null : System.Text.Json.JsonDocument.Parse(reader.GetString(11)).RootElement.Clone(),
             reader.IsDBNull(12) ? null : Utc(reader.GetDateTime(12)));
+    }
+
+    /// <summary>
+    /// The final outcomes among <paramref name="messageIds"/>, on the caller's connection (one statement for all of them); a
+    /// message still pending is left out.
+    /// </summary>
+    public static async Task<List<(Guid MessageId, string Outcome)>> FinalOutcomesAsync(NpgsqlConnection connection, Guid[] messageIds,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT id, outcome FROM sms_inbox WHERE id = ANY($1) AND outcome <> 'pending'", connection);
+        command.Parameters.Add(new() { Value = messageIds });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var outcomes = new List<(Guid, string)>();
+        while (await reader.ReadAsync(cancellationToken)) outcomes.Add((reader.GetGuid(0), reader.GetString(1)));
+        return outcomes;
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

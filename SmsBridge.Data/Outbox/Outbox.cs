@@ -15,6 +15,9 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
     /// <summary>Hand-offs in the dead-letter state.</summary>
     public const string DeadCountSql = "SELECT count(*) FROM webhook_outbox WHERE status = 'dead'";
 
+    /// <summary>Hand-offs the backend has received.</summary>
+    public const string DeliveredCountSql = "SELECT count(*) FROM webhook_outbox WHERE status = 'delivered'";
+
     /// <summary>
     /// Queues a hand-off in the caller's transaction (the one that records the mobile as onboarded); the insert's NOTIFY wakes
     /// the delivery workers once it commits. <paramref name="traceParent"/> lets the delivery continue the caller's trace.
