@@ -2,17 +2,18 @@ using System.Net;
 
 namespace SmsBridge.Tests.Admin;
 
-/// <summary>Exhausts the login form's per-address budget, so it runs on a graph of its own.</summary>
-public sealed class LoginFormRateLimitTests
+/// <summary>Exhausts the login form's per-address budget, from an address of its own (the graph's other tests post from loopback).</summary>
+[Collection(AdminPolicyGraphCollection.Name)]
+public sealed class LoginFormRateLimitTests(AdminPolicyGraphFixture graph)
 {
     [Fact]
     public async Task The_login_form_answers_429_once_an_address_posts_too_often()
     {
-        await using var app = await TestGraph.StartAsync(b => b.Project("admin").WithEnvironment("Admin__Login__FormPostsPerMinutePerAddress", "3"));
-        using var client = app.CreateHttpClient("admin", "http");
+        using var client = graph.App.CreateHttpClient("admin", "http");
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", "10.20.30.40");
 
         var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i <= AdminPolicyGraphFixture.FormPostsPerMinute; i++)
         {
             using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Username"] = "admin", ["Password"] = "guess-" + i });
             using var response = await client.PostAsync("/login", form);
@@ -24,8 +25,8 @@ public sealed class LoginFormRateLimitTests
             }
         }
 
-        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses.Take(3));
-        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[3]);
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, statuses.Take(AdminPolicyGraphFixture.FormPostsPerMinute));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[AdminPolicyGraphFixture.FormPostsPerMinute]);
         // The page itself (GET) is never limited.
         using var page = await client.GetAsync("/login");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);

@@ -5,28 +5,25 @@ using System.Text.RegularExpressions;
 namespace SmsBridge.Tests.Admin;
 
 /// <summary>
-/// With <c>Admin:Login:RequireSecondFactor</c> on (a graph of its own, since it changes every account), an operator who
+/// With <c>Admin:Login:RequireSecondFactor</c> on (the policy graph, since it changes every account), an operator who
 /// has not enrolled can do nothing but enrol: the API answers 403 <c>SECOND_FACTOR_ENROLMENT_REQUIRED</c>, the UI leads
 /// to the account page, and no token can be made to get around it.
 /// </summary>
-public sealed partial class SecondFactorRequiredTests : IAsyncLifetime
+[Collection(AdminPolicyGraphCollection.Name)]
+public sealed partial class SecondFactorRequiredTests(AdminPolicyGraphFixture graph)
 {
     private const string User = "must-enrol";
     private const string Password = "must-enrol-password";
-    private DistributedApplication _app = null!;
 
-    public async Task InitializeAsync() =>
-        _app = await AdminGraphFixture.StartAsync(b => b.Project("admin").WithEnvironment("Admin__Login__RequireSecondFactor", "true"));
-
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    private DistributedApplication App => graph.App;
 
     [Fact]
     public async Task An_operator_without_a_second_factor_can_only_enrol_until_it_is_on()
     {
-        var connectionString = await _app.GetConnectionStringAsync("smsbridge");
-        var (exit, _, error) = await AdminGraphFixture.RunCliAsync(_app, connectionString, Password, "create-admin", "--username", User);
+        var connectionString = await App.GetConnectionStringAsync("smsbridge");
+        var (exit, _, error) = await AdminGraphFixture.RunCliAsync(App, connectionString, Password, "create-admin", "--username", User);
         Assert.True(exit == 0, error);
-        using var basic = _app.CreateHttpClient("admin", "http");
+        using var basic = App.CreateHttpClient("admin", "http");
         basic.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{User}:{Password}")));
 
         await AdminTestKit.ProblemAsync(await basic.GetAsync("/admin/settings"), HttpStatusCode.Forbidden, "SECOND_FACTOR_ENROLMENT_REQUIRED");
@@ -37,7 +34,7 @@ public sealed partial class SecondFactorRequiredTests : IAsyncLifetime
 
         // The web UI: the password signs in, but only to the account page.
         var cookies = new System.Net.CookieContainer();
-        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = _app.HttpEndpoint("admin") };
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = App.HttpEndpoint("admin") };
         var form = await browser.GetStringAsync("/login");
         var antiforgery = AntiforgeryField().Match(form).Groups[1].Value;
         using var signedIn = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>

@@ -2,14 +2,17 @@ using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Delivery;
 
-/// <summary>Nothing committed is lost: backend down, receiver killed, two receivers sharing one outbox.</summary>
-public sealed class DeliveryFaultTests
+/// <summary>
+/// Nothing committed is lost: backend down, receiver killed. (Two receivers sharing one outbox is
+/// Replicas/ReceiverReplicaTests.)
+/// </summary>
+[Collection(DeliveryGraphCollection.Name)]
+public sealed class DeliveryFaultTests(DeliveryGraphFixture graph)
 {
     [Fact]
     public async Task Backend_down_during_200_pin_setups_then_up_delivers_all_once_per_id()
     {
-        await using var app = await TestGraph.StartAsync(b => DeliveryFlow.FastPacing(b));
-        using var flow = new VerificationFlow(app);
+        var flow = graph.Flow;
         await using var sink = new WebhookSink(flow.Secret("webhook-secret"));
         await flow.PointAtAsync(sink); // not listening yet: connection refused
 
@@ -17,12 +20,13 @@ public sealed class DeliveryFaultTests
         var ids = new System.Collections.Concurrent.ConcurrentBag<Guid>();
         await Parallel.ForEachAsync(mobiles, new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (mobile, _) => ids.Add(await flow.OnboardAsync(mobile)));
-        Assert.Equal(0L, await flow.ScalarAsync<long>("SELECT count(*) FROM webhook_outbox WHERE status = 'delivered'"));
+        Assert.Equal(0L, await flow.ScalarAsync<long>("SELECT count(*) FROM webhook_outbox WHERE id = ANY($1) AND status = 'delivered'", ids.ToArray()));
 
         await sink.StartAsync();
         await flow.WaitDeliveredAsync(ids, TimeSpan.FromSeconds(90));
 
-        var delivered = sink.Delivered.ToList();
+        var own = ids.Select(id => id.ToString()).ToHashSet();
+        var delivered = sink.Delivered.Where(d => own.Contains(d.Id)).ToList();
         Assert.Equal(200, delivered.Select(d => d.Id).Distinct().Count());
         Assert.All(delivered.GroupBy(d => d.Id), g => Assert.Single(g.Select(d => d.BodyText).Distinct()));
         Assert.All(delivered, d => Assert.True(d.SignatureValid));
@@ -31,8 +35,7 @@ public sealed class DeliveryFaultTests
     [Fact]
     public async Task Receiver_killed_with_deliveries_in_flight_delivers_every_committed_hand_off_after_restart()
     {
-        await using var app = await TestGraph.StartAsync(b => DeliveryFlow.FastPacing(b));
-        using var flow = new VerificationFlow(app);
+        var (app, flow) = (graph.App, graph.Flow);
         await using var sink = new WebhookSink(flow.Secret("webhook-secret")) { Delay = TimeSpan.FromSeconds(2) };
         await sink.StartAsync();
         await flow.PointAtAsync(sink);
@@ -47,24 +50,5 @@ public sealed class DeliveryFaultTests
 
         await flow.WaitDeliveredAsync(ids, TimeSpan.FromSeconds(60));
         Assert.True(ids.All(id => sink.Delivered.Any(d => d.Id == id.ToString())), "the backend received every hand-off");
-    }
-
-    [Fact]
-    public async Task Two_receivers_share_the_outbox_without_sending_one_delivery_twice_at_once()
-    {
-        // Two replicas of the receiver behind the graph's proxy, sharing one database.
-        await using var app = await TestGraph.StartAsync(b => DeliveryFlow.FastPacing(b), "AppHost:Replicas:receiver=2");
-        using var flow = new VerificationFlow(app);
-        await using var sink = new WebhookSink(flow.Secret("webhook-secret")) { Delay = TimeSpan.FromMilliseconds(300) };
-        await sink.StartAsync();
-        await flow.PointAtAsync(sink);
-
-        var ids = new System.Collections.Concurrent.ConcurrentBag<Guid>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, 60), new ParallelOptions { MaxDegreeOfParallelism = 6 },
-            async (_, _) => ids.Add(await flow.OnboardAsync(VerificationFlow.NewMobile())));
-        await flow.WaitDeliveredAsync(ids, TimeSpan.FromSeconds(60));
-
-        Assert.Equal(1, sink.MaxInFlightPerId);
-        Assert.Equal(60, sink.Delivered.Select(d => d.Id).Distinct().Count());
     }
 }

@@ -4,27 +4,9 @@ using SmsBridge.Tests.Infrastructure;
 
 namespace SmsBridge.Tests.Delivery;
 
-public sealed class DeliveryGraphFixture : IAsyncLifetime
-{
-    public DistributedApplication App { get; private set; } = null!;
-
-    public VerificationFlow Flow { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        App = await TestGraph.StartAsync(b => DeliveryFlow.FastPacing(b));
-        Flow = new VerificationFlow(App);
-    }
-
-    public async Task DisposeAsync()
-    {
-        Flow.Dispose();
-        await App.DisposeAsync();
-    }
-}
-
 /// <summary>Signed webhooks to a real backend stub: retries, dead-letter and recovery, erasure after delivery.</summary>
-public sealed class WebhookDeliveryTests(DeliveryGraphFixture graph) : IClassFixture<DeliveryGraphFixture>
+[Collection(DeliveryGraphCollection.Name)]
+public sealed class WebhookDeliveryTests(DeliveryGraphFixture graph)
 {
     private VerificationFlow Flow => graph.Flow;
 

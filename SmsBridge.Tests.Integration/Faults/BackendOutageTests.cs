@@ -7,13 +7,13 @@ namespace SmsBridge.Tests.Faults;
 /// The backend goes away in the middle of a run and comes back: every hand-off, before, during and after, is
 /// delivered once it returns, each webhook-id with one body. (Down from the start is Delivery/DeliveryFaultTests.)
 /// </summary>
-public sealed class BackendOutageTests
+[Collection(DeliveryGraphCollection.Name)]
+public sealed class BackendOutageTests(DeliveryGraphFixture graph)
 {
     [Fact]
     public async Task Backend_down_for_the_middle_of_a_run_gets_every_hand_off_after_it_returns()
     {
-        await using var app = await TestGraph.StartAsync(b => DeliveryFlow.FastPacing(b));
-        using var flow = new VerificationFlow(app);
+        var flow = graph.Flow;
         await using var sink = new WebhookSink(flow.Secret("webhook-secret"));
         await sink.StartAsync();
         await flow.PointAtAsync(sink);

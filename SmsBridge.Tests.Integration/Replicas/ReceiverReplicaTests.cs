@@ -12,6 +12,7 @@ namespace SmsBridge.Tests.Replicas;
 /// different receiver than the one before), one receiver killed with SIGKILL halfway. Every 2xx either gave is kept: each
 /// flow verified once, no SMS validated twice, each hand-off delivered under one webhook-id with the same body on every
 /// attempt; what the killed receiver held (SMS leases, outbox leases) the other finishes once the leases run out.
+/// Both receivers delivering from one outbox never send one hand-off twice at the same time.
 /// </summary>
 [Collection(ReplicaGraphCollection.Name)]
 public sealed class ReceiverReplicaTests(ReplicaGraphFixture graph)
@@ -114,6 +115,28 @@ public sealed class ReceiverReplicaTests(ReplicaGraphFixture graph)
         }
 
         foreach (var client in backends.Concat(gateways)) client.Dispose();
+    }
+
+    [Fact]
+    public async Task Two_receivers_share_the_outbox_without_sending_one_delivery_twice_at_once()
+    {
+        // A slow backend keeps each delivery in flight long enough for the other receiver to claim it if its lease let it.
+        graph.Sink.Delay = TimeSpan.FromMilliseconds(300);
+        try
+        {
+            var ids = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+            await Parallel.ForEachAsync(Enumerable.Range(0, 60), new ParallelOptions { MaxDegreeOfParallelism = 6 },
+                async (_, _) => ids.Add(await graph.Flow.OnboardAsync(VerificationFlow.NewMobile())));
+            await graph.Flow.WaitDeliveredAsync(ids, TimeSpan.FromSeconds(60));
+
+            Assert.Equal(1, graph.Sink.MaxInFlightPerId);
+            var own = ids.Select(id => id.ToString()).ToHashSet();
+            Assert.Equal(60, graph.Sink.Delivered.Where(d => own.Contains(d.Id)).Select(d => d.Id).Distinct().Count());
+        }
+        finally
+        {
+            graph.Sink.Delay = TimeSpan.Zero;
+        }
     }
 
     /// <summary>The rows of a query over this test's mobiles (<c>$1</c>).</summary>

@@ -1,0 +1,33 @@
+using SmsBridge.Tests.Infrastructure;
+
+namespace SmsBridge.Tests.Delivery;
+
+/// <summary>
+/// One graph with fast delivery pacing for the tests of webhook delivery and its faults: they run one after another on it,
+/// each pointing sync_url at its own sink and judging only its own hand-offs (an earlier test's leftovers may reach it),
+/// and each leaves the graph healthy (a killed receiver is restarted).
+/// </summary>
+public sealed class DeliveryGraphFixture : IAsyncLifetime
+{
+    public DistributedApplication App { get; private set; } = null!;
+
+    public VerificationFlow Flow { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        App = await TestGraph.StartAsync(b => DeliveryFlow.FastPacing(b));
+        Flow = new VerificationFlow(App);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Flow.Dispose();
+        await App.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DeliveryGraphCollection : ICollectionFixture<DeliveryGraphFixture>
+{
+    public const string Name = "delivery graph";
+}
