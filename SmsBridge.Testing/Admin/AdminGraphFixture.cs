@@ -75,7 +75,8 @@ public sealed class AdminGraphFixture : IAsyncLifetime
         {
             Environment = environment,
             StandardInput = password is null ? null : password + Environment.NewLine,
-            Timeout = TimeSpan.FromSeconds(60),
+            // Generous: doctor's checks probe every service, and a CI machine running four test assemblies is slow.
+            Timeout = TimeSpan.FromSeconds(120),
         });
         return (result.ExitCode, result.Output, result.Error);
     }

@@ -6,14 +6,15 @@ using SmsBridge.Tests.Infrastructure;
 namespace SmsBridge.Tests.Admin;
 
 /// <summary>
-/// The admin service while PostgreSQL or Redis is down, on the graph the outage tests share (each leaves it healthy). Without
+/// The admin service while PostgreSQL or Redis is down, on the admin graph the browser tests share (they run one after another;
+/// each outage ends with the server restarted and the kit's pooled connections to the old one dropped). Without
 /// PostgreSQL every call that needs it answers 503 with Retry-After: the API as problem+json, wherever it fails (an endpoint
 /// behind a cookie session, or HTTP Basic itself, which reads the account), and the pages and the login form as a readable
 /// page in the layout; once it is back, the same calls work. Redis holds nothing the admin service needs: without it the
 /// API and the pages keep working and only the overview's health and doctor, the two places that ask Redis, report it down.
 /// </summary>
-[Collection(OutageGraphCollection.Name)]
-public sealed class AdminOutageTests(GraphFixture graph)
+[Collection(AdminGraphCollection.Name)]
+public sealed class AdminOutageTests(AdminGraphFixture graph)
 {
     private const string Admin = "admin";
 
@@ -50,6 +51,7 @@ public sealed class AdminOutageTests(GraphFixture graph)
             finally
             {
                 await app.RestartResourceAsync("postgres");
+                graph.Database.Clear();
             }
 
             await WorkingAgainAsync(session, basic, visitor, mobile);
