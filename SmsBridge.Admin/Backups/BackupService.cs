@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using SmsBridge.Admin.Auditing;
 using SmsBridge.Data.Backups;
@@ -18,26 +17,8 @@ public sealed class BackupService(NpgsqlDataSource dataSource, AdminChanges chan
 {
     public static readonly TimeSpan ConfirmationLifetime = TimeSpan.FromMinutes(5);
 
-    public async Task<List<BackupRecord>> ListAsync(int limit, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("""
-            SELECT id, kind, status, started_at, finished_at, verified_at, size_bytes, location, offsite, manifest::text, error
-            FROM backups ORDER BY started_at DESC LIMIT $1
-            """);
-        command.Parameters.Add(new() { Value = limit });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<BackupRecord>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new BackupRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), Utc(reader.GetDateTime(3)),
-                reader.IsDBNull(4) ? null : Utc(reader.GetDateTime(4)), reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5)),
-                reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : Json(reader.GetString(9)),
-                reader.IsDBNull(10) ? null : reader.GetString(10)));
-        }
-
-        return rows;
-    }
+    public Task<List<BackupRecord>> ListAsync(int limit, CancellationToken cancellationToken) =>
+        BackupCatalogueRows.ListAsync(dataSource, limit, cancellationToken);
 
     public Task<List<BackupRequest>> RequestsAsync(int limit, CancellationToken cancellationToken) =>
         BackupRequests.ListAsync(dataSource, limit, cancellationToken);
@@ -112,20 +93,12 @@ public sealed class BackupService(NpgsqlDataSource dataSource, AdminChanges chan
             return request;
         }, cancellationToken);
 
-    private async Task<bool> ExistsAsync(string backupId, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT 1 FROM backups WHERE id = $1");
-        command.Parameters.Add(new() { Value = backupId });
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
-    }
+    private Task<bool> ExistsAsync(string backupId, CancellationToken cancellationToken) =>
+        BackupCatalogueRows.ExistsAsync(dataSource, backupId, cancellationToken);
 
     private Task<BackupRequest> InsertRequestAsync(AdminChange change, string kind, string? backupId, Actor actor,
         CancellationToken cancellationToken) =>
         BackupRequests.FileAsync(change.Transaction, kind, backupId, actor.Name, time.GetUtcNow(), cancellationToken);
 
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

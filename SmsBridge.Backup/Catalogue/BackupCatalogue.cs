@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Npgsql;
-using NpgsqlTypes;
 using SmsBridge.Backup.Artefacts;
 using SmsBridge.Backup.Configuration;
+using SmsBridge.Data.Backups;
 
 namespace SmsBridge.Backup.Catalogue;
 
@@ -29,83 +29,42 @@ public sealed class BackupCatalogue : IAsyncDisposable, IDisposable
     public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException(
         "The backup catalogue needs ConnectionStrings__smsbridge (the app role's connection string).");
 
-    public async Task InsertRunningAsync(string id, string kind, DateTimeOffset startedAt, CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.CreateCommand(
-            "INSERT INTO backups (id, kind, status, started_at) VALUES ($1, $2, 'running', $3)");
-        command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = kind });
-        command.Parameters.Add(new() { Value = startedAt.UtcDateTime });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task InsertRunningAsync(string id, string kind, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
+        BackupCatalogueRows.InsertRunningAsync(DataSource, id, kind, startedAt, cancellationToken);
 
-    public async Task MarkCompletedAsync(string id, BackupManifest manifest, long size, string location, CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.CreateCommand("""
-            UPDATE backups SET status = 'completed', finished_at = $2, size_bytes = $3, location = $4, manifest = $5, error = NULL
-            WHERE id = $1
-            """);
-        command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = manifest.FinishedAt.UtcDateTime });
-        command.Parameters.Add(new() { Value = size });
-        command.Parameters.Add(new() { Value = location });
-        command.Parameters.Add(new() { Value = Json(manifest), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task MarkCompletedAsync(string id, BackupManifest manifest, long size, string location, CancellationToken cancellationToken) =>
+        BackupCatalogueRows.MarkCompletedAsync(DataSource, id, manifest.FinishedAt, size, location, Json(manifest), cancellationToken);
 
     public Task MarkVerifiedAsync(string id, DateTimeOffset verifiedAt, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE backups SET status = 'verified', verified_at = $2, error = NULL WHERE id = $1",
-            cancellationToken, id, verifiedAt.UtcDateTime);
+        BackupCatalogueRows.MarkVerifiedAsync(DataSource, id, verifiedAt, cancellationToken);
 
     public Task MarkFailedAsync(string id, DateTimeOffset finishedAt, string error, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE backups SET status = 'failed', finished_at = coalesce(finished_at, $2), verified_at = NULL, error = $3 WHERE id = $1",
-            cancellationToken, id, finishedAt.UtcDateTime, error);
+        BackupCatalogueRows.MarkFailedAsync(DataSource, id, finishedAt, error, cancellationToken);
 
     public Task SetOffsiteAsync(string id, string offsite, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE backups SET offsite = $2 WHERE id = $1", cancellationToken, id, offsite);
+        BackupCatalogueRows.SetOffsiteAsync(DataSource, id, offsite, cancellationToken);
 
     public Task DeleteAsync(string id, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM backups WHERE id = $1", cancellationToken, id);
+        BackupCatalogueRows.DeleteAsync(DataSource, id, cancellationToken);
 
     /// <summary>Rows left 'running' by a process that died; only called while holding the backup lock.</summary>
     public Task FailInterruptedAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE backups SET status = 'failed', finished_at = $1, error = 'Interrupted: the backup process stopped before it finished.' WHERE status = 'running'",
-            cancellationToken, now.UtcDateTime);
+        BackupCatalogueRows.FailInterruptedAsync(DataSource, now, cancellationToken);
 
     /// <summary>Failed runs that left no backup behind, older than <paramref name="before"/>, go with retention.</summary>
     public Task DeleteFailedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM backups WHERE status = 'failed' AND started_at < $1", cancellationToken, before.UtcDateTime);
+        BackupCatalogueRows.DeleteFailedBeforeAsync(DataSource, before, cancellationToken);
 
-    public async Task<DateTimeOffset?> LatestVerifiedAsync(CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.CreateCommand("SELECT max(started_at) FROM backups WHERE status = 'verified'");
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime started ? new DateTimeOffset(started, TimeSpan.Zero) : null;
-    }
+    public Task<DateTimeOffset?> LatestVerifiedAsync(CancellationToken cancellationToken) =>
+        BackupCatalogueRows.LatestVerifiedAsync(DataSource, cancellationToken);
 
     /// <summary>Start of the latest scheduled or manual run that did not fail (for catching up missed slots).</summary>
-    public async Task<DateTimeOffset?> LatestRunAsync(CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.CreateCommand(
-            "SELECT max(started_at) FROM backups WHERE kind IN ('scheduled', 'manual') AND status <> 'failed'");
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime started ? new DateTimeOffset(started, TimeSpan.Zero) : null;
-    }
+    public Task<DateTimeOffset?> LatestRunAsync(CancellationToken cancellationToken) =>
+        BackupCatalogueRows.LatestRunAsync(DataSource, cancellationToken);
 
     /// <summary>Catalogue rows, newest first (for <c>list</c>: failed runs have no folder on disk).</summary>
-    public async Task<List<CatalogueEntry>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var command = DataSource.CreateCommand(
-            "SELECT id, kind, status, started_at, size_bytes, offsite, error FROM backups ORDER BY started_at DESC");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var entries = new List<CatalogueEntry>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new CatalogueEntry(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero), reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
-        }
-
-        return entries;
-    }
+    public Task<List<CatalogueEntry>> ListAsync(CancellationToken cancellationToken) =>
+        BackupCatalogueRows.ListEntriesAsync(DataSource, cancellationToken);
 
     /// <summary>
     /// Makes the table agree with the folder: every backup on disk is upserted from its manifest and verification
@@ -124,45 +83,16 @@ public sealed class BackupCatalogue : IAsyncDisposable, IDisposable
                 { Verified: false } => "failed",
                 null => "completed",
             };
-            await using var upsert = new NpgsqlCommand("""
-                INSERT INTO backups (id, kind, status, started_at, finished_at, verified_at, size_bytes, location, manifest, error)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, status = excluded.status, started_at = excluded.started_at,
-                    finished_at = excluded.finished_at, verified_at = excluded.verified_at, size_bytes = excluded.size_bytes,
-                    location = excluded.location, manifest = excluded.manifest, error = excluded.error
-                """, connection, transaction);
-            upsert.Parameters.Add(new() { Value = backup.Id });
-            upsert.Parameters.Add(new() { Value = backup.Manifest.Kind });
-            upsert.Parameters.Add(new() { Value = status });
-            upsert.Parameters.Add(new() { Value = backup.Manifest.StartedAt.UtcDateTime });
-            upsert.Parameters.Add(new() { Value = backup.Manifest.FinishedAt.UtcDateTime });
-            upsert.Parameters.Add(new() { Value = backup.Verified ? backup.Verification!.VerifiedAt.UtcDateTime : DBNull.Value });
-            upsert.Parameters.Add(new() { Value = backup.SizeBytes });
-            upsert.Parameters.Add(new() { Value = store.PathOf(backup.Id) });
-            upsert.Parameters.Add(new() { Value = Json(backup.Manifest), NpgsqlDbType = NpgsqlDbType.Jsonb });
-            upsert.Parameters.Add(new() { Value = (object?)backup.Verification?.Error ?? DBNull.Value });
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            await BackupCatalogueRows.UpsertStoredAsync(transaction, new StoredBackupRow(backup.Id, backup.Manifest.Kind, status,
+                backup.Manifest.StartedAt, backup.Manifest.FinishedAt, backup.Verified ? backup.Verification!.VerifiedAt : null,
+                backup.SizeBytes, store.PathOf(backup.Id), Json(backup.Manifest), backup.Verification?.Error), cancellationToken);
         }
 
-        await using (var prune = new NpgsqlCommand(
-            "DELETE FROM backups WHERE status IN ('completed', 'verified') AND NOT (id = ANY($1))", connection, transaction))
-        {
-            prune.Parameters.Add(new() { Value = stored.Select(b => b.Id).ToArray() });
-            await prune.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await BackupCatalogueRows.DeleteMissingFromStoreAsync(transaction, [.. stored.Select(b => b.Id)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
     private static string Json(BackupManifest manifest) => JsonSerializer.Serialize(manifest, BackupManifest.Json);
-
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params object[] values)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
-
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -171,5 +101,3 @@ public sealed class BackupCatalogue : IAsyncDisposable, IDisposable
 
     public void Dispose() => _dataSource?.Dispose();
 }
-
-public sealed record CatalogueEntry(string Id, string Kind, string Status, DateTimeOffset StartedAt, long? SizeBytes, string? Offsite, string? Error);
