@@ -109,9 +109,11 @@ public static class ExternalProgram
         {
             await writeInput(stdin, cancellationToken);
         }
-        catch (IOException) when (process.HasExited)
+        catch (IOException)
         {
-            // The program stopped reading (it failed); its exit code and stderr tell why.
+            // A broken pipe: the program closed its input, because it failed or because it has read all it needs
+            // (pg_restore --list reads only the archive's table of contents). It may not have exited yet when the write
+            // fails, so this is not a failure in itself: its exit code and stderr tell which it was.
         }
         finally
         {

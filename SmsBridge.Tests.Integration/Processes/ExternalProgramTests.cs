@@ -26,6 +26,21 @@ public sealed class ExternalProgramTests
     }
 
     [Fact]
+    public async Task A_program_that_closes_its_input_before_all_is_written_is_judged_by_its_exit_code()
+    {
+        // As pg_restore --list does: it reads the archive's table of contents and stops reading, still running for a moment.
+        var result = await ExternalProgram.RunAsync(new ProgramInvocation("sh", ["-c", "exec 0<&-; sleep 0.5; echo listed"]),
+            readOutput: null,
+            writeInput: async (stdin, ct) =>
+            {
+                var chunk = new byte[64 * 1024];
+                for (var i = 0; i < 256; i++) await stdin.WriteAsync(chunk, ct);
+            });
+
+        Assert.True(result.Succeeded, result.All);
+    }
+
+    [Fact]
     public async Task A_failure_names_the_program_its_exit_code_and_the_end_of_its_stderr()
     {
         var result = await ExternalProgram.CaptureAsync(new ProgramInvocation("sh", ["-c", "echo first >&2; echo last words >&2; exit 3"]));
