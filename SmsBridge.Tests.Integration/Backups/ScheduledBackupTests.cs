@@ -10,6 +10,7 @@ namespace SmsBridge.Tests.Backups;
 /// remote in its environment (as an operator configures it), takes a backup by itself on its own clock, verifies it,
 /// copies it off-site and reports it in the catalogue, its health check and its metrics. Nothing asks it to.
 /// </summary>
+[LongRunning] // waits for the schedule's next minute
 public sealed partial class ScheduledBackupTests
 {
     private const string RemotePath = "scheduled";

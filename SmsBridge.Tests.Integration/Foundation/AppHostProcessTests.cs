@@ -10,6 +10,7 @@ namespace SmsBridge.Tests.Foundation;
 /// a kill -9 of the AppHost, nothing left running after SIGTERM (what Ctrl+C sends the foreground job), and one clear
 /// line when the service account cannot reach the data folder.
 /// </summary>
+[LongRunning] // starts the whole AppHost twice, as ./run.sh does
 public sealed partial class AppHostProcessTests
 {
     private static string AppHostDll => Repo.PathOf($"SmsBridge.AppHost/bin/{Repo.Configuration}/net10.0/SmsBridge.AppHost.dll");

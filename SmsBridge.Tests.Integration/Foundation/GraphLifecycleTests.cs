@@ -3,6 +3,7 @@ using System.Text.Json;
 
 namespace SmsBridge.Tests.Foundation;
 
+[LongRunning] // two graphs of its own, one that fails to start
 public sealed class GraphLifecycleTests
 {
     [Fact]
