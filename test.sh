@@ -7,9 +7,7 @@ cd "$(dirname "$0")"
 dotnet build SmsBridge.sln -c Debug -nologo -clp:ErrorsOnly
 rm -rf TestResults/graph-logs
 set +e
-# -m:4: all four test assemblies at once (MSBuild runs as many projects as cores by default, so the browser tests waited
-# for the deploy tests and ended the run alone).
-dotnet test SmsBridge.sln -c Debug --no-build -nologo -m:4 --logger "console;verbosity=normal" \
+dotnet test SmsBridge.sln -c Debug --no-build -nologo --logger "console;verbosity=normal" \
   --results-directory TestResults "$@" 2>&1 | tee TestResults.log
 status=${PIPESTATUS[0]}
 set -e

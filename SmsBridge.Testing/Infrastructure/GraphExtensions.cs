@@ -141,15 +141,30 @@ public static class GraphExtensions
         Assert.True(result.Success, $"stop {name}: {result.Message}");
     }
 
-    /// <summary>Starts a stopped or killed resource again and waits until it is healthy.</summary>
+    /// <summary>
+    /// Starts a stopped or killed resource again and waits until it is healthy. A server started right after its
+    /// predecessor stopped can find the port or the data folder's lock still held on a loaded machine and fail to start:
+    /// it is started again, twice at most.
+    /// </summary>
     public static async Task RestartResourceAsync(this DistributedApplication app, string name)
     {
-        var command = app.ResourceNotifications.TryGetCurrentState(name, out var current) && current.Snapshot.State?.Text == KnownResourceStates.Running
-            ? KnownResourceCommands.RestartCommand
-            : KnownResourceCommands.StartCommand;
-        var result = await app.ResourceCommands.ExecuteCommandAsync(name, command).WaitAsync(Timeout);
-        Assert.True(result.Success, $"{command} {name}: {result.Message}");
-        await app.ResourceNotifications.WaitForResourceHealthyAsync(name).WaitAsync(Timeout);
+        for (var attempt = 1; ; attempt++)
+        {
+            var command = app.ResourceNotifications.TryGetCurrentState(name, out var current) && current.Snapshot.State?.Text == KnownResourceStates.Running
+                ? KnownResourceCommands.RestartCommand
+                : KnownResourceCommands.StartCommand;
+            var result = await app.ResourceCommands.ExecuteCommandAsync(name, command).WaitAsync(Timeout);
+            Assert.True(result.Success, $"{command} {name}: {result.Message}");
+            try
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name).WaitAsync(Timeout);
+                return;
+            }
+            catch (DistributedApplicationException) when (attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
     }
 }
 
