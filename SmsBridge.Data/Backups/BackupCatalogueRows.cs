@@ -82,8 +82,8 @@ public static class BackupCatalogueRows
         var rows = new List<BackupRecord>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new BackupRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), Utc(reader.GetDateTime(3)),
-                reader.IsDBNull(4) ? null : Utc(reader.GetDateTime(4)), reader.IsDBNull(5) ? null : Utc(reader.GetDateTime(5)),
+            rows.Add(new BackupRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4), reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(6) ? null : reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : JsonDocument.Parse(reader.GetString(9)).RootElement.Clone(),
                 reader.IsDBNull(10) ? null : reader.GetString(10)));
@@ -102,7 +102,7 @@ public static class BackupCatalogueRows
         while (await reader.ReadAsync(cancellationToken))
         {
             entries.Add(new CatalogueEntry(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                Utc(reader.GetDateTime(3)), reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.IsDBNull(4) ? null : reader.GetInt64(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
@@ -144,7 +144,7 @@ public static class BackupCatalogueRows
     private static async Task<DateTimeOffset?> LatestStartAsync(NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(sql);
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime started ? Utc(started) : null;
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime started ? new DateTimeOffset(started) : null;
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken, params object[] values)
@@ -154,8 +154,6 @@ public static class BackupCatalogueRows
 
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }
 
 /// <summary>One row of the backup catalogue (<c>backups</c>), written by the backup worker.</summary>

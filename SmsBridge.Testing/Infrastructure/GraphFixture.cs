@@ -4,15 +4,24 @@ namespace SmsBridge.Tests.Infrastructure;
 /// One running graph shared by the tests of a collection that only read or add their own data
 /// (each uses its own mobile numbers). Tests that break things start their own graph.
 /// </summary>
-public sealed class GraphFixture : IAsyncLifetime
+public class GraphFixture : IAsyncLifetime
 {
+    private readonly Action<IDistributedApplicationTestingBuilder>? _configure;
+
+    public GraphFixture()
+    {
+    }
+
+    /// <summary>A shared graph configured for its collection (xunit wants one public constructor per fixture).</summary>
+    protected GraphFixture(Action<IDistributedApplicationTestingBuilder> configure) => _configure = configure;
+
     public DistributedApplication App { get; private set; } = null!;
 
     public VerificationFlow Flow { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        App = await TestGraph.StartAsync();
+        App = await TestGraph.StartAsync(_configure);
         Flow = new VerificationFlow(App);
     }
 

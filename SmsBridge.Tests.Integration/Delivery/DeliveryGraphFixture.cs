@@ -7,24 +7,7 @@ namespace SmsBridge.Tests.Delivery;
 /// each pointing sync_url at its own sink and judging only its own hand-offs (an earlier test's leftovers may reach it),
 /// and each leaves the graph healthy (a killed receiver is restarted).
 /// </summary>
-public sealed class DeliveryGraphFixture : IAsyncLifetime
-{
-    public DistributedApplication App { get; private set; } = null!;
-
-    public VerificationFlow Flow { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        App = await TestGraph.StartAsync(b => DeliveryFlow.FastPacing(b));
-        Flow = new VerificationFlow(App);
-    }
-
-    public async Task DisposeAsync()
-    {
-        Flow.Dispose();
-        await App.DisposeAsync();
-    }
-}
+public sealed class DeliveryGraphFixture() : GraphFixture(b => DeliveryFlow.FastPacing(b));
 
 [CollectionDefinition(Name)]
 public sealed class DeliveryGraphCollection : ICollectionFixture<DeliveryGraphFixture>
